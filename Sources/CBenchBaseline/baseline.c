@@ -1,0 +1,2 @@
+#include "CBenchBaseline.h"
+int cbench_baseline_version(void) { return 1; }

@@ -1,0 +1,2 @@
+// The IOMem module. See README.md "Architecture".
+import NDEmuCore

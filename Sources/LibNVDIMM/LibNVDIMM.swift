@@ -1,0 +1,2 @@
+// The LibNVDIMM module. See README.md "Architecture".
+import NDEmuCore

@@ -1,0 +1,2 @@
+// The MemRemap module. See README.md "Architecture".
+import NDEmuCore

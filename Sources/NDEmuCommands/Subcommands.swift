@@ -1,0 +1,8 @@
+import ArgumentParser
+
+extension NDEmu {
+    /// Every subcommand, in `--help` order. Add a new one here.
+    static let allSubcommands: [any ParsableCommand.Type] = [
+        KernelsCommand.self,
+    ]
+}

@@ -1,0 +1,3 @@
+// The NdctlImport module. See README.md "Architecture".
+import NDEmuCore
+import CNDCtl

@@ -1,0 +1,2 @@
+// The Platform module. See README.md "Architecture".
+import NDEmuCore

@@ -1,0 +1,2 @@
+// The SparseMem module. See README.md "Architecture".
+import NDEmuCore

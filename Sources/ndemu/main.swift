@@ -1,0 +1,3 @@
+import NDEmuCommands
+
+NDEmu.runMain()
