@@ -50,8 +50,7 @@ let package = Package(
         .testTarget(name: "MemRemapTests", dependencies: ["MemRemap", "IOMem", "SparseMem", "NDEmuCore"]),
         .testTarget(
             name: "LibNVDIMMTests",
-            dependencies: ["LibNVDIMM", "MemRemap", "IOMem", "NDEmuCore", .product(name: "PropertyBased", package: "swift-property-based")],
-            resources: [.copy("Fixtures")]
+            dependencies: ["LibNVDIMM", "MemRemap", "IOMem", "NDEmuCore", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
         .testTarget(name: "PlatformTests", dependencies: ["Platform", "LibNVDIMM", "NDEmuCore"]),
         .testTarget(name: "NdctlImportTests", dependencies: ["NdctlImport", "Platform", "NDEmuCore"]),
