@@ -1,2 +1,0 @@
-// The Platform module. See README.md "Architecture".
-import NDEmuCore
