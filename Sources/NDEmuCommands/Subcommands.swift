@@ -4,5 +4,6 @@ extension NDEmu {
     /// Every subcommand, in `--help` order. Add a new one here.
     static let allSubcommands: [any ParsableCommand.Type] = [
         KernelsCommand.self,
+        ImportCommand.self,
     ]
 }

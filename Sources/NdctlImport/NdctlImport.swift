@@ -1,3 +1,0 @@
-// The NdctlImport module. See README.md "Architecture".
-import NDEmuCore
-import CNDCtl
