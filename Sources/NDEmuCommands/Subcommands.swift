@@ -5,5 +5,6 @@ extension NDEmu {
     static let allSubcommands: [any ParsableCommand.Type] = [
         KernelsCommand.self,
         ImportCommand.self,
+        InfoblockCommand.self,
     ]
 }

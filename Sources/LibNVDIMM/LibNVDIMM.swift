@@ -1,2 +1,0 @@
-// The LibNVDIMM module. See README.md "Architecture".
-import NDEmuCore
