@@ -1,2 +1,0 @@
-// The IOMem module. See README.md "Architecture".
-import NDEmuCore
