@@ -10,6 +10,8 @@ public enum KernelChange: String, CaseIterable, Sendable {
     case subsectionHotplug
     case sectionIsEarlyFlag
     case addressableCheck
+    case hotplugLoopByPFN
+    case mhpRangeAllowed
     case bootUsageKeptByPageReserved
     case clearSubsectionMapReturnsError
     case earlySectionMemmapNeverPartlyFreed
@@ -41,7 +43,8 @@ public enum KernelChange: String, CaseIterable, Sendable {
         case .padAgainstNeighbourRegions: KernelVersion(5, 0)
         case .subsectionHotplug, .sectionIsEarlyFlag, .stopSectionPadding, .infoBlockZeroFields: KernelVersion(5, 3)
         case .infoBlockPageSizes, .probeEOPNOTSUPPIsFinal: KernelVersion(5, 4)
-        case .addressableCheck, .memremapPagesSplit: KernelVersion(5, 5)
+        case .addressableCheck, .memremapPagesSplit, .hotplugLoopByPFN: KernelVersion(5, 5)
+        case .mhpRangeAllowed: KernelVersion(5, 11)
         case .bootUsageKeptByPageReserved: KernelVersion(5, 6)
         case .clearSubsectionMapReturnsError, .compatAlign: KernelVersion(5, 7)
         case .earlySectionMemmapNeverPartlyFreed: KernelVersion(5, 9)
@@ -75,6 +78,8 @@ public enum KernelChange: String, CaseIterable, Sendable {
         case .infoBlockPageSizes: "info block minor 4 (page_size, page_struct_size); -EOPNOTSUPP from a pfn probe fails the namespace"
         case .probeEOPNOTSUPPIsFinal: "a pfn/dax probe returning -EOPNOTSUPP is final (no raw fallback)"
         case .addressableCheck: "hot-add beyond MAX_PHYSMEM_BITS fails with -E2BIG"
+        case .hotplugLoopByPFN: "__add_pages/__remove_pages walk while pfn < end: zero pages is a no-op, not an empty-mask -EINVAL"
+        case .mhpRangeAllowed: "the addressable check becomes mhp_range_allowed() in the callers (pr_warn 'Hotplug memory [...] exceeds maximum addressable range', -E2BIG; zero size refused too)"
         case .memremapPagesSplit: "the body of devm_memremap_pages moves to memremap_pages (message names memremap_pages)"
         case .bootUsageKeptByPageReserved: "a re-added early section keeps its boot usage map on removal"
         case .clearSubsectionMapReturnsError: "clear_subsection_map returns -EINVAL after 'section already deactivated'"
@@ -105,6 +110,8 @@ public enum KernelChange: String, CaseIterable, Sendable {
         case .infoBlockPageSizes: "libnvdimm/pfn: Add page size and struct page size to pfn superblock"
         case .probeEOPNOTSUPPIsFinal: "nvdimm: Consider probe return -EOPNOTSUPP as success"
         case .addressableCheck: "mm/memory_hotplug: check_hotplug_memory_addressable (Alastair D'Silva)"
+        case .hotplugLoopByPFN: "mm/memory_hotplug: cleanup __add_pages() / __remove_pages() (David Hildenbrand, 2019)"
+        case .mhpRangeAllowed: "mm/memory_hotplug: prevalidate the address range being added with platform (Anshuman Khandual)"
         case .memremapPagesSplit: "mm/memremap: add memremap_pages() (non-devm variant)"
         case .bootUsageKeptByPageReserved: "mm/sparse: don't free usage map when removing a re-added early section"
         case .clearSubsectionMapReturnsError: "mm/sparse: split section_deactivate into fill/clear helpers (Baoquan He)"

@@ -1,2 +1,0 @@
-// The SparseMem module. See README.md "Architecture".
-import NDEmuCore

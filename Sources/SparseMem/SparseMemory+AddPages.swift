@@ -1,0 +1,187 @@
+import NDEmuCore
+
+extension SparseMemory {
+    /// `__add_pages(nid, pfn, nr_pages, params)` for a range without an altmap.
+    public mutating func addPages(_ pfn: PFN, _ nr: PageCount, log: inout KernelLog) throws(KernelError) {
+        var none: VMemAltmap? = nil
+        try addPages(pfn, nr, altmap: &none, log: &log)
+    }
+
+    /// `__add_pages(nid, pfn, nr_pages, params)`: activates `nr` pages from `pfn` section by section,
+    /// the way the modelled kernel does.
+    ///
+    /// - Before 5.3: every section the range touches is added **whole**, with no alignment check;
+    ///   a section that is already valid gives -EEXIST, which `__add_pages` swallows.
+    /// - v7 (May 2019): per-section chunks through v7's `section_active_mask`; a chunk whose first
+    ///   pfn is already `pfn_valid` (or that collides) gives a swallowed -EEXIST.
+    /// - 5.3+: `check_pfn_span` (sub-section alignment, -EINVAL and the "Misaligned" WARN); each
+    ///   chunk through `sparse_add_section` (empty mask -EINVAL, collision -EEXIST, -ENOMEM from an
+    ///   exhausted altmap); the first failing chunk ends the call and earlier chunks **stay added**.
+    ///
+    /// Before any of that: the addressable check (5.5–5.10 `check_hotplug_memory_addressable`,
+    /// 5.11+ `mhp_range_allowed`, which the kernel runs in the callers; ndemu runs it here so the
+    /// section table is never indexed past `NR_MEM_SECTIONS`), and the altmap check ("memory add
+    /// fail, invalid altmap", -EINVAL; on success `altmap.alloc` is reset to 0).
+    public mutating func addPages(_ pfn: PFN, _ nr: PageCount, altmap: inout VMemAltmap?, log: inout KernelLog) throws(KernelError) {
+        defer { debugCheck(pfn, nr) }
+        try checkAddressable(pfn, nr, log: &log)
+        if var a = altmap {
+            guard a.basePFN == pfn, a.offset <= nr else {
+                log.once("__add_pages.altmap", .warn, KernelMessages.invalidAltmap)
+                throw KernelError(.EINVAL, KernelMessages.invalidAltmap)
+            }
+            a.alloc = .zero
+            altmap = a
+        }
+        switch behaviour.hotplugGranularity {
+        case .section:
+            try addWholeSections(pfn, nr, altmap: &altmap, log: &log)
+        case .subsectionV7, .subsection:
+            try checkPFNSpan(pfn, nr, function: "__add_pages", log: &log)
+            for chunk in hotplugChunks(pfn, nr) {
+                if v7 {
+                    // v7's __add_section: a valid first pfn is -EEXIST, which __add_pages ignores
+                    // ("EEXIST is finally dealt with by ioresource collision check").
+                    if pfnValid(chunk.pfn) { continue }
+                    do { try sparseAddSection(chunk, altmap: &altmap, log: &log) }
+                    catch where error.errno == .EEXIST { continue }
+                } else {
+                    try sparseAddSection(chunk, altmap: &altmap, log: &log)
+                }
+            }
+        }
+    }
+
+    /// The chunks the era's section loop visits. 5.5+ walks `while pfn < end_pfn` (no chunk for
+    /// zero pages); 5.3/5.4 and v7 loop `start_sec ..= end_sec` with `end_sec` from `pfn + nr - 1`,
+    /// which for zero pages inside a section visits that section with a zero-page chunk.
+    func hotplugChunks(_ pfn: PFN, _ nr: PageCount) -> [SectionChunk] {
+        if nr.rawValue == 0 {
+            guard !behaviour.has(.hotplugLoopByPFN), pfn.rawValue != 0,
+                  geometry.offsetInSection(pfn) != 0 else { return [] }
+            return [SectionChunk(section: geometry.section(of: pfn), pfn: pfn, pages: .zero, isWholeSection: false)]
+        }
+        return Array(SectionWalk(pfn, nr, geometry: geometry))
+    }
+
+    /// The addressable check of the era (see ``addPages(_:_:altmap:log:)``). Also refuses a range
+    /// whose end wraps 64 bits.
+    mutating func checkAddressable(_ pfn: PFN, _ nr: PageCount, log: inout KernelLog) throws(KernelError) {
+        let shift = UInt64(arch.pageShift)
+        let startAddr = pfn.rawValue << shift
+        let sizeBytes = nr.rawValue << shift
+        let fits = pfn.rawValue >> (64 - shift) == 0 && nr.rawValue >> (64 - shift) == 0
+            && startAddr.addingReportingOverflow(sizeBytes).overflow == false
+        let maxPhys = arch.physicalLimit.rawValue - 1
+        if behaviour.has(.mhpRangeAllowed) {
+            let end = startAddr &+ sizeBytes
+            if fits && startAddr < end && end - 1 <= maxPhys { return }
+            let text = KernelMessages.hotplugRangeNotAllowed(start: startAddr, end: end, rangeStart: 0, rangeEnd: maxPhys)
+            log.warn(text)
+            throw KernelError(.E2BIG, text)
+        }
+        if behaviour.has(.addressableCheck) {
+            let maxAddr = ((pfn.rawValue &+ nr.rawValue) << shift) &- 1
+            if fits && maxAddr >> UInt64(arch.maxPhysmemBits) == 0 { return }
+            let text = KernelMessages.exceedsAddressable(start: startAddr, maxAddress: maxAddr, physmemBits: arch.maxPhysmemBits)
+            log.warn(text)
+            throw KernelError(.E2BIG, text)
+        }
+        // No check in this kernel: a range past NR_MEM_SECTIONS would index past mem_section[].
+        if !fits || pfn.rawValue + nr.rawValue > geometry.maxPFN.rawValue {
+            throw KernelError(.E2BIG, "ndemu: the range ends past MAX_PHYSMEM_BITS (\(arch.maxPhysmemBits) bits); kernel \(behaviour.kernel) has no check for this and would index past mem_section[]")
+        }
+    }
+
+    /// `check_pfn_span(pfn, nr_pages, reason)`: with SPARSEMEM_VMEMMAP both must be multiples of
+    /// `PAGES_PER_SUBSECTION` (v7: its `PAGES_PER_SUB_SECTION`), else the WARN and -EINVAL.
+    mutating func checkPFNSpan(_ pfn: PFN, _ nr: PageCount, function: String, log: inout KernelLog) throws(KernelError) {
+        let unit = geometry.pagesPerUnit
+        guard !pfn.isMultiple(of: unit) || !nr.isMultiple(of: unit) else { return }
+        let text = KernelMessages.misaligned(function, start: pfn, last: pfn.rawValue &+ nr.rawValue &- 1,
+                                             hexPrefix: behaviour.has(.misalignedWarnHexPrefix))
+        log.warn(text)
+        throw KernelError(.EINVAL, text)
+    }
+
+    /// `sparse_add_section()` (5.3+, and v7's): `sparse_index_init`, `section_activate`, mark present,
+    /// `sparse_init_one_section` (which keeps PRESENT/ONLINE/EARLY/TAINT and ORs in HAS_MEM_MAP).
+    mutating func sparseAddSection(_ chunk: SectionChunk, altmap: inout VMemAltmap?, log: inout KernelLog) throws(KernelError) {
+        let s = chunk.section
+        table.indexInit(s)
+        var slot = table[s]
+        // section_activate: a usage is allocated on first use and freed again on failure.
+        let newUsage = slot.usage == 0
+        if newUsage { slot.usage = table.usage.allocate(boot: false) }
+        let id = slot.usage
+        func undoUsage(_ t: inout SectionTable) { if newUsage { t.usage.release(id) } }
+        guard let mask = SectionMask.forRange(chunk.pfn, chunk.pages, geometry: geometry, v7: v7) else {
+            undoUsage(&table)
+            throw KernelError(.EINVAL)
+        }
+        if table.usage.intersects(id, .map, mask) {
+            undoUsage(&table)
+            throw KernelError(.EEXIST)
+        }
+        table.usage.set(id, .map, mask)
+        table[s] = slot
+        // The early-section shortcut: a partial add into a boot section reuses its memmap.
+        if !(chunk.pages < geometry.pagesPerSection && isEarly(slot)) {
+            do {
+                try populate(s, units: coveringUnits(chunk), wholeSection: chunk.isWholeSection, altmap: &altmap, log: &log)
+            } catch {
+                // section_activate's rollback: section_deactivate(pfn, nr, altmap), then -ENOMEM.
+                table.usage.clear(id, .map, mask)
+                if table.usage.isEmpty(id, .map) {
+                    if !table.usage.isBoot(id) { table.usage.release(id); table[s].usage = 0 }
+                    table[s].flags = []
+                }
+                throw error
+            }
+        }
+        table.markPresent(s)
+        table[s].flags.insert(.hasMemMap)
+    }
+
+    /// The units whose struct pages a chunk needs: `__populate_section_memmap` widens the pfn
+    /// range to whole sub-sections (v7: whole `SECTION_ACTIVE_SIZE` units).
+    func coveringUnits(_ chunk: SectionChunk) -> SectionMask? {
+        guard chunk.pages.rawValue > 0 else { return nil }
+        let first = geometry.unitIndex(of: chunk.pfn)
+        let last = geometry.unitIndex(of: chunk.pfn + PageCount(chunk.pages.rawValue - 1))
+        return SectionMask(first...last)
+    }
+
+    /// Pre-5.3 `__add_pages`: every touched section, whole, through `__add_section` →
+    /// `sparse_add_one_section`. -EEXIST is swallowed; any other error ends the loop.
+    mutating func addWholeSections(_ pfn: PFN, _ nr: PageCount, altmap: inout VMemAltmap?, log: inout KernelLog) throws(KernelError) {
+        let first = geometry.section(of: pfn)
+        let lastPFN = pfn.rawValue &+ nr.rawValue &- 1
+        guard nr.rawValue > 0 || (pfn.rawValue != 0 && geometry.offsetInSection(pfn) != 0) else { return }
+        let last = geometry.section(of: PFN(lastPFN))
+        guard last >= first else { return }
+        let all = SectionMask(0...(geometry.bitsPerSection - 1))
+        var s = first
+        while true {
+            // __add_section: a valid section is -EEXIST (swallowed).
+            if !pfnValid(geometry.firstPFN(of: s)) {
+                table.indexInit(s)   // -EEXIST from an existing root is fine here
+                if !table[s].flags.contains(.present) {
+                    let id = table.usage.allocate(boot: false)
+                    table[s].usage = id
+                    do {
+                        try populate(s, units: all, wholeSection: true, altmap: &altmap, log: &log)
+                    } catch {
+                        table.usage.release(id); table[s].usage = 0
+                        throw error
+                    }
+                    table.usage.set(id, .map, all)
+                    table.markPresent(s)
+                    table[s].flags.insert(.hasMemMap)
+                }
+            }
+            if s == last { break }
+            s = s.advanced(by: 1)
+        }
+    }
+}
