@@ -1,3 +1,4 @@
+import IOMem
 import NDEmuCore
 
 /// The rules every layout must satisfy before a machine boots it. Each failure is an
@@ -164,17 +165,20 @@ struct LayoutValidator {
     }
 
     // MARK: kernel command line
+    /// Every `memmap=nn!ss` (`$`, `@`) of the command line must be a `memory` entry of that type
+    /// (the layout's `memory` is the map after the kernel applied them, as /proc/iomem shows it).
     func checkCommandLine(_ cmdline: String, memory: [Layout.MemoryEntry]) throws(InputError) {
-        for option in try KernelCommandLine.memmapOptions(in: cmdline, input: "\(source): kernel_cmdline") {
-            let wanted: Layout.MemoryType
-            switch option.kind {
-            case .persistent: wanted = .persistentMemoryLegacy
-            case .reserved: wanted = .reserved
-            case .ram: wanted = .systemRAM
+        let parsed = try KernelCommandLine(parsing: cmdline, input: "\(source): kernel_cmdline")
+        for option in parsed.memmap {
+            let wanted: Layout.MemoryType, range: AddressRange
+            switch option {
+            case .persistent(let r): wanted = .persistentMemoryLegacy; range = r
+            case .reserved(let r): wanted = .reserved; range = r
+            case .ram(let r): wanted = .systemRAM; range = r
+            default: continue
             }
-            let ok = memory.contains { $0.type == wanted && $0.range.contains(option.range) }
-            if !ok {
-                throw fail("kernel_cmdline", "\(option.text) makes \(option.range) \"\(wanted.rawValue)\", but memory has no such entry covering it")
+            if !memory.contains(where: { $0.type == wanted && $0.range.contains(range) }) {
+                throw fail("kernel_cmdline", "memmap=\(option) makes \(range) \"\(wanted.rawValue)\", but memory has no such entry covering it")
             }
         }
     }

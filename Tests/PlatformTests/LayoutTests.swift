@@ -120,13 +120,6 @@ let minimalLayout = #"""
     @Test func aMissingFileIsAnInputError() {
         #expect(throws: InputError.self) { try Layout(contentsOfFile: "/nonexistent/layout.json") }
     }
-
-    @Test func memmapOptionsParseLikeTheKernel() throws {
-        let opts = try KernelCommandLine.memmapOptions(in: "quiet memmap=4G!8G,1G$0x400000000 memmap=exactmap", input: "cmdline")
-        #expect(opts.count == 2)
-        #expect(opts[0].kind == .persistent && opts[0].range == AddressRange(start: PhysicalAddress(8 << 30), size: .gib(4)))
-        #expect(opts[1].kind == .reserved && opts[1].range.start == PhysicalAddress(0x4_0000_0000))
-    }
 }
 
 @Suite struct LayoutExpectationTests {
