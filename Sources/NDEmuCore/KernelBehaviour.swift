@@ -22,6 +22,11 @@ public enum KernelChange: String, CaseIterable, Sendable {
     case usageRCUHead
     // MARK: mm/memremap.c, kernel/resource.c
     case memremapPagesSplit
+    case memremapConflictCheck
+    case pgmapTypeFsDax
+    case pgmapTypeP2PDMA
+    case pgmapTypeDevDax
+    case pgmapTypeGeneric
     case memremapRangeMessage
     case regionIntersectsChildren
     // MARK: drivers/nvdimm
@@ -39,7 +44,11 @@ public enum KernelChange: String, CaseIterable, Sendable {
         switch self {
         case .sectionOnlineFlag: KernelVersion(4, 13)
         case .alignedEndTruncation: KernelVersion(4, 15)
-        case .regionIntersectsRamFails: KernelVersion(4, 20)
+        case .regionIntersectsRamFails, .pgmapTypeP2PDMA: KernelVersion(4, 20)
+        case .pgmapTypeFsDax: KernelVersion(4, 16)
+        case .memremapConflictCheck: KernelVersion(4, 17)
+        case .pgmapTypeDevDax: KernelVersion(5, 3)
+        case .pgmapTypeGeneric: KernelVersion(5, 10)
         case .padAgainstNeighbourRegions: KernelVersion(5, 0)
         case .subsectionHotplug, .sectionIsEarlyFlag, .stopSectionPadding, .infoBlockZeroFields: KernelVersion(5, 3)
         case .infoBlockPageSizes, .probeEOPNOTSUPPIsFinal: KernelVersion(5, 4)
@@ -80,6 +89,11 @@ public enum KernelChange: String, CaseIterable, Sendable {
         case .addressableCheck: "hot-add beyond MAX_PHYSMEM_BITS fails with -E2BIG"
         case .hotplugLoopByPFN: "__add_pages/__remove_pages walk while pfn < end: zero pages is a no-op, not an empty-mask -EINVAL"
         case .mhpRangeAllowed: "the addressable check becomes mhp_range_allowed() in the callers (pr_warn 'Hotplug memory [...] exceeds maximum addressable range', -E2BIG; zero size refused too)"
+        case .memremapConflictCheck: "devm_memremap_pages refuses a range whose (section-aligned, ≤5.2) ends hit an existing pgmap: 'Conflicting mapping in same section', -ENOMEM"
+        case .pgmapTypeFsDax: "MEMORY_DEVICE_FS_DAX replaces MEMORY_DEVICE_HOST for fsdax pgmaps (device-dax leaves the type 0)"
+        case .pgmapTypeP2PDMA: "MEMORY_DEVICE_PCI_P2PDMA pgmaps"
+        case .pgmapTypeDevDax: "MEMORY_DEVICE_DEVDAX for device-dax pgmaps; MEMORY_DEVICE_PUBLIC removed"
+        case .pgmapTypeGeneric: "MEMORY_DEVICE_DEVDAX renamed MEMORY_DEVICE_GENERIC"
         case .memremapPagesSplit: "the body of devm_memremap_pages moves to memremap_pages (message names memremap_pages)"
         case .bootUsageKeptByPageReserved: "a re-added early section keeps its boot usage map on removal"
         case .clearSubsectionMapReturnsError: "clear_subsection_map returns -EINVAL after 'section already deactivated'"
@@ -112,6 +126,11 @@ public enum KernelChange: String, CaseIterable, Sendable {
         case .addressableCheck: "mm/memory_hotplug: check_hotplug_memory_addressable (Alastair D'Silva)"
         case .hotplugLoopByPFN: "mm/memory_hotplug: cleanup __add_pages() / __remove_pages() (David Hildenbrand, 2019)"
         case .mhpRangeAllowed: "mm/memory_hotplug: prevalidate the address range being added with platform (Anshuman Khandual)"
+        case .memremapConflictCheck: "15d36fecd0bd mm: disallow mappings that conflict for devm_memremap_pages() (Dave Jiang)"
+        case .pgmapTypeFsDax: "e76384884344 mm, dax: enable filesystems to trigger dev_pagemap ->page_free callbacks"
+        case .pgmapTypeP2PDMA: "52916982af48 PCI/P2PDMA: Support peer-to-peer memory"
+        case .pgmapTypeDevDax: "device-dax: use the dev_pagemap internal refcount (Christoph Hellwig, 5.3)"
+        case .pgmapTypeGeneric: "25b2995a35b6 mm: rename MEMORY_DEVICE_DEVDAX to MEMORY_DEVICE_GENERIC"
         case .memremapPagesSplit: "mm/memremap: add memremap_pages() (non-devm variant)"
         case .bootUsageKeptByPageReserved: "mm/sparse: don't free usage map when removing a re-added early section"
         case .clearSubsectionMapReturnsError: "mm/sparse: split section_deactivate into fill/clear helpers (Baoquan He)"

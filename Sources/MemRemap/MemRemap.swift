@@ -1,2 +1,0 @@
-// The MemRemap module. See README.md "Architecture".
-import NDEmuCore
