@@ -1,54 +1,65 @@
 import NDEmuCore
+import Platform
 
 extension ImportedTopology {
-    /// The layout file (shared/CLI.md "Layout files") this topology describes, as JSON.
+    /// The layout file (shared/CLI.md "Layout files") this topology describes.
     ///
-    /// Regions without a known start cannot be placed in a physical memory map; they are
-    /// reported by `unplacedRegions` and the caller decides (the importers refuse or invent).
-    public func layoutJSON() -> JSON {
-        let t = sortedByDevice()
-        var memory = t.memory
-        if memory.isEmpty {
-            // No memory map in the source: each region's own range, typed by its bus.
-            for bus in t.buses {
-                for r in bus.regions {
-                    if let range = r.range {
-                        memory.append(MemoryRange(range: range, type: bus.provider == "e820" ? "Persistent Memory (legacy)" : "Persistent Memory"))
-                    }
+    /// Without a memory map from the source, the memory map is the regions' own ranges, typed by
+    /// their bus (`e820` → "Persistent Memory (legacy)"). A region whose address is unknown is
+    /// placed at an assumed, 1 GiB-aligned address above everything known, and the layout's
+    /// description says so: the layout stays loadable, and nobody mistakes the address for a
+    /// measured one.
+    public func layout() throws(InputError) -> Layout {
+        var t = sortedByDevice()
+        var notes = t.notes
+        // Place regions of unknown address after the highest known address.
+        var highest = ([PhysicalAddress(0x1_0000_0000)] + t.memory.map(\.range.end) + t.regions.compactMap { $0.range?.end }).max() ?? .zero
+        for b in t.buses.indices {
+            for i in t.buses[b].regions.indices where t.buses[b].regions[i].start == nil {
+                guard let start = highest.alignedUp(to: .gib(1)), let end = start.advanced(by: t.buses[b].regions[i].size) else {
+                    throw InputError(source, "\(t.buses[b].regions[i].dev): no room to place it below 2^64")
                 }
+                t.buses[b].regions[i].start = start
+                highest = end
+                notes.append("\(t.buses[b].regions[i].dev) placed at an ASSUMED address \(start) (its real address is unknown).")
             }
-            memory.sort { $0.range.start < $1.range.start }
         }
-        var top: [(String, JSON)] = [("arch", .string("x86_64"))]
-        if !t.notes.isEmpty { top.append(("description", .string("Imported from \(t.source). " + t.notes.joined(separator: " ")))) }
-        top.append(("memory", .array(memory.map { m in
-            .object([("start", Self.address(m.range.start)), ("size", Self.size(m.range.size)), ("type", .string(m.type))])
-        })))
-        top.append(("regions", .array(t.regions.compactMap { r -> JSON? in
-            guard let start = r.start else { return nil }
-            var o: [(String, JSON)] = [("dev", .string(r.dev)), ("start", Self.address(start)), ("size", Self.size(r.size)),
-                                       ("interleave_ways", .int(r.interleaveWays)), ("labels", .string(r.hasLabels ? "v1.2" : "none"))]
-            if let a = r.align { o.append(("align", Self.size(a))) }
-            if let n = r.numaNode { o.append(("numa_node", .int(n))) }
-            return .object(o)
-        })))
-        top.append(("namespaces", .array(t.buses.flatMap(\.regions).flatMap { r in
-            r.namespaces.map { ns in
-                var o: [(String, JSON)] = [("dev", .string(ns.dev)), ("region", .string(r.dev)), ("mode", .string(ns.mode.rawValue))]
-                if ns.mode == .fsdax || ns.mode == .devdax {
-                    if let m = ns.map { o.append(("map", .string(m.rawValue))) }
-                    if let a = ns.align { o.append(("align", Self.size(a))) }
-                }
-                if let s = ns.start { o.append(("start", Self.address(s))) }
-                if let s = ns.size { o.append(("size", Self.size(s))) }
-                if ns.mode == .sector, let s = ns.sectorSize { o.append(("sector_size", .int(s))) }
-                if let u = ns.rawUUID ?? ns.uuid { o.append(("uuid", .string(u))) }
-                return .object(o)
+        var memory = t.memory
+        for bus in t.buses {
+            for r in bus.regions {
+                guard let range = r.range, !memory.contains(where: { $0.range.contains(range) }) else { continue }
+                memory.append(MemoryRange(range: range, type: bus.provider == "e820" ? "Persistent Memory (legacy)" : "Persistent Memory"))
             }
-        })))
-        return .object(top)
-    }
+        }
+        memory.sort { $0.range.start < $1.range.start }
 
-    static func address(_ a: PhysicalAddress) -> JSON { .string(a.description) }
-    static func size(_ s: ByteCount) -> JSON { .string(s.shortDescription) }
+        var layoutMemory: [Layout.MemoryEntry] = []
+        for m in memory {
+            guard let type = Layout.MemoryType(rawValue: m.type) else {
+                throw InputError(source, "memory type \"\(m.type)\" at \(m.range) is not one a layout knows")
+            }
+            layoutMemory.append(Layout.MemoryEntry(range: m.range, type: type))
+        }
+        var regions: [Layout.Region] = []
+        var namespaces: [Layout.Namespace] = []
+        for r in t.regions {
+            guard let range = r.range else { continue }
+            regions.append(Layout.Region(dev: r.dev, range: range, interleaveWays: r.interleaveWays,
+                                         labels: r.hasLabels ? .v1_2 : .none, align: r.align, numaNode: r.numaNode))
+            for ns in r.namespaces {
+                let pfn = ns.mode == .fsdax || ns.mode == .devdax
+                namespaces.append(Layout.Namespace(
+                    dev: ns.dev, region: r.dev, mode: Layout.Mode(rawValue: ns.mode.rawValue) ?? .raw,
+                    map: pfn ? ns.map.flatMap { Layout.MapLocation(rawValue: $0.rawValue) } : nil,
+                    align: pfn ? ns.align : nil, size: ns.size, start: ns.start,
+                    sectorSize: ns.mode == .sector ? ns.sectorSize.map { ByteCount(UInt64($0)) } : nil,
+                    uuid: ns.rawUUID ?? (ns.mode == .raw ? ns.uuid : nil)))
+            }
+        }
+        if t.regions.contains(where: \.hasLabels) {
+            notes.append("Label-backed regions are taken to hold v1.2 labels (ndctl's default); the label version is not reported.")
+        }
+        return try Layout(arch: "x86_64", description: "Imported from \(source). " + notes.joined(separator: " "),
+                          memory: layoutMemory, regions: regions, namespaces: namespaces, source: source)
+    }
 }
