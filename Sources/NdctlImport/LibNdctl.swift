@@ -107,7 +107,13 @@ public enum LibNdctl {
         let pfn = ndctl_namespace_get_pfn(ndns), dax = ndctl_namespace_get_dax(ndns), btt = ndctl_namespace_get_btt(ndns)
         let mode: NamespaceMode
         if pfn != nil { mode = .fsdax } else if dax != nil { mode = .devdax } else if btt != nil { mode = .sector } else {
-            mode = namespaceMode(ndctl_namespace_get_mode(ndns)) ?? .raw
+            // Unclaimed: `mode` reads "memory" for a page-mapped raw namespace (an e820 region's,
+            // pmem_should_map_pages()); it is raw all the same, with no info block.
+            let sysfsMode = namespaceMode(ndctl_namespace_get_mode(ndns))
+            if let m = sysfsMode, m != .raw {
+                notes.append("\(dev): mode \(m.rawValue) without a claiming device: a page-mapped raw namespace; imported as raw")
+            }
+            mode = .raw
         }
         var out = Namespace(dev: dev, mode: mode)
         out.start = address(ndctl_namespace_get_resource(ndns))

@@ -7,6 +7,8 @@ import NDEmuCore
 struct NdctlListReader {
     let file: String
     private(set) var ignored: [String] = []
+    /// Namespaces printed as fsdax without a pfn device (page-mapped raw namespaces).
+    private(set) var pageMapped: [String] = []
 
     init(file: String) { self.file = file }
 
@@ -212,7 +214,13 @@ struct NdctlListReader {
             throw InputError(entry(p), "unknown mode '\(modeName)' (expected raw, fsdax, devdax, sector, or the old memory, dax, safe)")
         }
         var ns = Namespace(dev: dev, mode: mode)
-        if let m = try string(json, "map", path: p) {
+        if mode == .fsdax && json["uuid"] == nil && json["align"] == nil {
+            // No pfn device: a page-mapped raw namespace (e820 / `memmap=`, pmem_should_map_pages()),
+            // which ndctl prints as fsdax with map mem and its raw size.
+            ns.mode = .raw
+            pageMapped.append(dev)
+        }
+        if let m = try string(json, "map", path: p), ns.mode != .raw {
             switch m {
             case "dev": ns.map = .dev
             case "mem": ns.map = .mem

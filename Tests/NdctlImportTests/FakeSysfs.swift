@@ -119,7 +119,7 @@ struct FakeSysfs {
         try ln(ctl, "/class/nd/ndctl\(bus.id)")
         try ln(ctl, "/dev/char/\(Self.busMajor):\(bus.id)")
         for dimm in bus.dimms { try writeDIMM(dimm, bus: p, nfit: nfit) }
-        for region in bus.regions { try writeRegion(region, bus: p, nfit: nfit) }
+        for region in bus.regions { try writeRegion(region, bus: p, nfit: nfit, provider: bus.provider) }
     }
 
     private func writeDIMM(_ dimm: FakeDIMM, bus: String, nfit: Bool) throws {
@@ -143,7 +143,7 @@ struct FakeSysfs {
         }
     }
 
-    private mutating func writeRegion(_ region: FakeRegion, bus: String, nfit: Bool) throws {
+    private mutating func writeRegion(_ region: FakeRegion, bus: String, nfit: Bool, provider: String) throws {
         let r = region.id
         let p = "\(bus)/region\(r)"
         try ndDevice(p, devtype: "nd_pmem", modalias: "nd:t2", driver: "nd_region")
@@ -165,6 +165,7 @@ struct FakeSysfs {
 
         var used: UInt64 = 0
         var pfnID = 0, daxID = 0, bttID = 0
+        let pageMapped = provider == "e820"
         for (n, ns) in region.namespaces.enumerated() {
             let start = region.start + used
             used += ns.size
@@ -173,7 +174,8 @@ struct FakeSysfs {
             let bdev = n == 0 ? "pmem\(r)" : "pmem\(r).\(n)"
             let holder: String, modeText: String, holderClass: String
             switch ns.mode {
-            case .raw: (holder, modeText, holderClass) = ("", "raw", "")
+            // An e820 region is page-mapped (ND_REGION_PAGEMAP): its unclaimed namespace reads "memory".
+            case .raw: (holder, modeText, holderClass) = ("", pageMapped ? "memory" : "raw", "")
             case .fsdax: (holder, modeText, holderClass) = ("pfn\(r).\(pfnID)", "memory", "pfn")
             case .devdax: (holder, modeText, holderClass) = ("dax\(r).\(daxID)", "dax", "dax")
             case .sector: (holder, modeText, holderClass) = ("btt\(r).\(bttID)", "safe", "btt")
