@@ -29,6 +29,23 @@ public enum IOMemImport {
         return (memory, ignored)
     }
 
+    /// The device-dax data range of a devdax namespace: on 6.1 the `daxR.N` entry that follows
+    /// the namespace's own (info block) entry directly (dax_pmem requests only the metadata
+    /// under the namespace's name), or, in other layouts, a `daxR.N` child of it.
+    static func devdaxData(after node: IOMemNode, in top: [IOMemNode]) -> IOMemNode? {
+        if let child = node.children.first(where: { $0.name.hasPrefix("dax") }) { return child }
+        for parent in top {
+            let all = [parent] + parent.descendants
+            for p in all {
+                if let k = p.children.firstIndex(where: { $0 == node }), k + 1 < p.children.count {
+                    let next = p.children[k + 1]
+                    if next.name.hasPrefix("dax"), next.range.start == node.range.end { return next }
+                }
+            }
+        }
+        return nil
+    }
+
     public static func importTopology(text: String, file: String) throws(InputError) -> Result {
         let top = try IOMemText.parse(text, input: file)
         let (memory, ignored) = memoryMap(top)
@@ -54,14 +71,19 @@ public enum IOMemImport {
                 var ns = Namespace(dev: node.name, mode: .raw)
                 ns.start = node.range.start
                 ns.size = node.range.size
-                if let dax = node.children.first(where: { $0.name.hasPrefix("dax") }) {
+                if let dax = devdaxData(after: node, in: [entry]) {
                     ns.mode = .devdax
                     ns.data = dax.range
                     ns.chardev = dax.name
+                    // The raw namespace runs to the end of the dax range, plus an end_trunc that
+                    // /proc/iomem does not show; a label-less region's namespace spans it.
+                    let spans = entry.name == "Persistent Memory (legacy)" && nsNodes.count == 1
+                    ns.size = spans ? entry.range.end - node.range.start : dax.range.end - node.range.start
+                    if !spans { topology.notes.append("\(node.name): raw size taken to end with \(dax.name) (an end_trunc would not show in /proc/iomem)") }
                     // dataoff: 64 B of memmap per 4 KiB page on the device (map=dev), or just the
                     // info block rounded to the alignment (map=mem).
                     let dataoff = dax.range.start - node.range.start
-                    ns.map = dataoff.rawValue >= node.range.size.rawValue / 128 ? .dev : .mem
+                    ns.map = dataoff.rawValue >= (ns.size ?? .zero).rawValue / 128 ? .dev : .mem
                 } else {
                     topology.notes.append("\(node.name): mode not visible in /proc/iomem (fsdax, sector and raw look alike); imported as raw")
                 }

@@ -127,9 +127,17 @@ public enum NdctlListImport {
                                          "\(node.range) is outside its region \(region.dev) \(range) (from \(listed.namespaceEntries[ns.dev]?.entry ?? "the list"))")
                     }
                     t.buses[b].regions[i].namespaces[n].start = node.range.start
-                    t.buses[b].regions[i].namespaces[n].size = node.range.size
-                    if let dax = node.children.first(where: { $0.name == ns.chardev || $0.name.hasPrefix("dax") }) {
+                    if let dax = IOMemImport.devdaxData(after: node, in: pmem) {
+                        // dax_pmem requests only the info block area under the namespace's name;
+                        // the data range is the `daxR.N` entry after it. The raw end (end_trunc
+                        // included) is recovered like a size that /proc/iomem does not show.
                         t.buses[b].regions[i].namespaces[n].data = dax.range
+                        if let printed = listed.namespaceEntries[ns.dev]?.size, !printed.contains(dax.range.size.rawValue) {
+                            throw InputError("\(iomemFile ?? ""): \(dax.name)",
+                                             "contradictory sizes: \(dax.range.size.rawValue) bytes, but \(listed.namespaceEntries[ns.dev]?.entry ?? ns.dev) prints \(printed.lowerBound)")
+                        }
+                    } else {
+                        t.buses[b].regions[i].namespaces[n].size = node.range.size
                     }
                 }
             }
@@ -191,13 +199,20 @@ public enum NdctlListImport {
                         region.namespaces[n].size = raw
                         region.namespaces[n].sizeNote = "spans label-less \(region.dev)"
                     } else if let printed {
-                        let granule = region.align ?? ByteCount.kib(4).multiplied(by: UInt64(region.interleaveWays)) ?? .kib(4)
-                        let inv = SizeInversion(usable: printed, queries: queries, start: start, granule: granule,
+                        // Namespace sizes are multiples of the region's align (5.7+; 16 MiB unless the
+                        // platform says otherwise); before 5.7 of 4 KiB × ways.
+                        var granule = region.align ?? .mib(16)
+                        var inv = SizeInversion(usable: printed, queries: queries, start: start, granule: granule,
                                                 ceiling: region.size.isZero ? nil : region.size)
+                        if inv.candidates.isEmpty && region.align == nil {
+                            granule = ByteCount.kib(4).multiplied(by: UInt64(region.interleaveWays)) ?? .kib(4)
+                            inv = SizeInversion(usable: printed, queries: queries, start: start, granule: granule,
+                                                ceiling: region.size.isZero ? nil : region.size)
+                        }
                         guard let first = inv.candidates.first else {
                             throw InputError(entry, "contradictory sizes: no raw size (a multiple of \(granule.shortDescription)) yields the printed \(ns.mode.rawValue) size \(printed.lowerBound == printed.upperBound ? String(printed.lowerBound) : "\(printed.lowerBound)…\(printed.upperBound)") bytes")
                         }
-                        region.namespaces[n].size = first
+                        region.namespaces[n].size = inv.roundest ?? first
                         inversions[n] = inv
                         if ns.mode == .raw && printed.lowerBound == printed.upperBound { inversions[n] = nil }
                     } else {
@@ -235,8 +250,9 @@ public enum NdctlListImport {
         for (n, inv) in inversions {
             let dev = region.namespaces[n].dev
             if inv.candidates.count > 1 {
-                region.namespaces[n].sizeNote = "ambiguous: \(inv.summary) give the printed size; took the smallest"
-                notes.append("\(dev): raw size ambiguous: \(inv.summary) all give the printed size; took \(inv.candidates[0].shortDescription)")
+                let took = region.namespaces[n].size?.shortDescription ?? "?"
+                region.namespaces[n].sizeNote = "ambiguous: \(inv.summary) give the printed size; took the roundest, \(took)"
+                notes.append("\(dev): raw size ambiguous: \(inv.summary) all give the printed size; took the roundest, \(took)")
             } else {
                 region.namespaces[n].sizeNote = "inverted from the usable size"
             }

@@ -40,6 +40,15 @@ public struct SizeInversion: Hashable, Sendable {
         self.truncated = truncated
     }
 
+    /// The candidate with the most trailing zero bits (the smallest of those): people create
+    /// namespaces of round sizes.
+    public var roundest: ByteCount? {
+        candidates.max { a, b in
+            let (x, y) = (a.rawValue.trailingZeroBitCount, b.rawValue.trailingZeroBitCount)
+            return x != y ? x < y : a > b
+        }
+    }
+
     /// `"4G"`, or `"4G or 4G+16M"`, or `"one of 70 sizes from 4G to 5G"`.
     public var summary: String {
         guard let first = candidates.first, let last = candidates.last else { return "no raw size" }

@@ -21,10 +21,14 @@ enum FakeIOMem {
                 for n in region.namespaces.indices where namespaces {
                     let dev = "namespace\(region.id).\(n)"
                     guard let e = tree.namespaces[dev] else { continue }
-                    block.append(line(1, e.start, e.size, dev))
                     if case .devdax = region.namespaces[n].mode, let ds = e.dataStart {
+                        // As 6.1 shows it: dax_pmem requests only the info block area under the
+                        // namespace's name, and the device-dax data range follows as a sibling.
                         let daxIndex = region.namespaces[..<n].filter { if case .devdax = $0.mode { true } else { false } }.count
-                        block.append(line(2, ds, e.usableSize, "dax\(region.id).\(daxIndex)"))
+                        block.append(line(1, e.start, ds - e.start, dev))
+                        block.append(line(1, ds, e.usableSize, "dax\(region.id).\(daxIndex)"))
+                    } else {
+                        block.append(line(1, e.start, e.size, dev))
                     }
                 }
                 lines.append((region.start, block))
