@@ -4,8 +4,24 @@ public enum Errno: Int32, Sendable, CaseIterable, CustomStringConvertible, Codab
     case EPERM = 1, ENOENT = 2, E2BIG = 7, ENXIO = 6, ENOMEM = 12, EBUSY = 16, EEXIST = 17
     case ENODEV = 19, EINVAL = 22, ENOSPC = 28, ERANGE = 34, EOPNOTSUPP = 95
 
-    /// The symbolic name, `"ENXIO"`.
-    public var name: String { String(describing: self) }
+    /// The symbolic name, `"ENXIO"`. (Spelled out: `String(describing:)` would call
+    /// `description`, which is this name, and recurse forever.)
+    public var name: String {
+        switch self {
+        case .EPERM: "EPERM"
+        case .ENOENT: "ENOENT"
+        case .E2BIG: "E2BIG"
+        case .ENXIO: "ENXIO"
+        case .ENOMEM: "ENOMEM"
+        case .EBUSY: "EBUSY"
+        case .EEXIST: "EEXIST"
+        case .ENODEV: "ENODEV"
+        case .EINVAL: "EINVAL"
+        case .ENOSPC: "ENOSPC"
+        case .ERANGE: "ERANGE"
+        case .EOPNOTSUPP: "EOPNOTSUPP"
+        }
+    }
     public var description: String { name }
     /// The kernel's return value, `-6` for ENXIO.
     public var kernelReturn: Int32 { -rawValue }
