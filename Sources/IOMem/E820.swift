@@ -172,3 +172,16 @@ public struct FirmwareMap: Hashable, Sendable {
         return tree
     }
 }
+
+extension FirmwareMap {
+    /// `trim_bios_range()` (x86 `setup_arch()`, after the command line): the first page becomes
+    /// reserved and RAM between 640 KiB and 1 MiB (the BIOS area) is dropped, so /proc/iomem
+    /// starts `00000000-00000fff : Reserved`.
+    public func trimmingBIOSRange() -> FirmwareMap {
+        var map = self
+        if let firstPage = AddressRange(start: .zero, size: ByteCount(4096)) { map.update(firstPage, from: .ram, to: .reserved) }
+        if let bios = AddressRange(start: PhysicalAddress(0xa_0000), end: PhysicalAddress(0x10_0000)) { map.remove(bios, type: .ram) }
+        map.entries = Self.sanitize(map.entries)
+        return map
+    }
+}

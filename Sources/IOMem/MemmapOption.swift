@@ -122,10 +122,12 @@ enum Memparse {
 public struct KernelCommandLine: Hashable, Sendable {
     public let text: String
     public let memmap: [MemmapOption]
+    /// Each option as written (`4G!12G`), for messages.
+    public let memmapTexts: [String]
 
     public init(parsing text: String, input: String = "kernel command line") throws(InputError) {
         self.text = text
-        var options: [MemmapOption] = []
+        var options: [MemmapOption] = [], texts: [String] = []
         for word in text.split(whereSeparator: \.isWhitespace) {
             var w = Substring(word)
             if w.first == "\"" { w = w.dropFirst() }
@@ -136,9 +138,11 @@ public struct KernelCommandLine: Hashable, Sendable {
             for item in value.split(separator: ",", omittingEmptySubsequences: false) {
                 guard !item.isEmpty else { throw InputError(input, "'\(w)': empty item in the comma list") }
                 options.append(try MemmapOption(parsing: String(item), input: input))
+                texts.append(String(item))
             }
         }
         self.memmap = options
+        self.memmapTexts = texts
     }
 }
 
@@ -154,10 +158,10 @@ extension FirmwareMap {
         guard !commandLine.memmap.isEmpty else { return self }
         let memoryEnd = end
         var map = self
-        for option in commandLine.memmap {
+        for (option, text) in zip(commandLine.memmap, commandLine.memmapTexts) {
             func checkBacked(_ r: AddressRange) throws(InputError) {
                 if r.end > memoryEnd {
-                    throw InputError(input, "'memmap=\(option)' covers \(r), which ends past the end of memory (the firmware map ends at \(PhysicalAddress(memoryEnd.rawValue &- 1))); the kernel would accept it, but no memory backs it")
+                    throw InputError(input, "'memmap=\(text)' covers \(r), which ends past the end of memory (the firmware map ends at \(PhysicalAddress(memoryEnd.rawValue &- 1))); the kernel would accept it, but no memory backs it")
                 }
             }
             switch option {

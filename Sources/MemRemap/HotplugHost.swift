@@ -15,12 +15,14 @@ public struct HotplugHost: Sendable {
     public var pagemaps: PagemapRegistry
     public var log: KernelLog
 
-    /// Boots: applies `commandLine`, inserts the e820 resources (`e820__reserve_resources()`),
-    /// and boots SPARSEMEM with the map's System RAM.
+    /// Boots: applies `commandLine`, trims the BIOS area on x86 (`trim_bios_range()`), inserts
+    /// the e820 resources (`e820__reserve_resources()`), and boots SPARSEMEM with the map's
+    /// System RAM.
     public init(firmware: FirmwareMap, commandLine: KernelCommandLine? = nil, arch: ArchProfile,
                 behaviour: KernelBehaviour, input: String = "kernel command line") throws(InputError) {
         var log = KernelLog()
-        let map = try commandLine.map { c throws(InputError) in try firmware.applying(c, log: &log, input: input) } ?? firmware
+        var map = try commandLine.map { c throws(InputError) in try firmware.applying(c, log: &log, input: input) } ?? firmware
+        if arch.family == .x86_64 { map = map.trimmingBIOSRange() }
         if let beyond = map.entries.last(where: { $0.range.end > arch.physicalLimit }) {
             throw InputError(input, "\(beyond.type.iomemName) \(beyond.range) ends past the \(arch.maxPhysmemBits)-bit physical address space of \(arch)")
         }

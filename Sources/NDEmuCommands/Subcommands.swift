@@ -6,5 +6,7 @@ extension NDEmu {
         KernelsCommand.self,
         ImportCommand.self,
         InfoblockCommand.self,
+        IOMemCommand.self,
+        MemRemapCommand.self,
     ]
 }
