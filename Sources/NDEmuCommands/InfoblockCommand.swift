@@ -11,7 +11,7 @@ struct InfoblockCommand: ParsableCommand {
         discussion: """
         Example: ndemu infoblock write --size 16G --mode devdax --align 1G -o ns.img && ndemu infoblock read ns.img
         """,
-        subcommands: [Write.self, Read.self]
+        subcommands: [Write.self, Read.self, Check.self]
     )
 
     /// `ndemu infoblock write`: the same 8 KiB as `ndctl write-infoblock`.
@@ -120,6 +120,61 @@ struct InfoblockCommand: ParsableCommand {
               page_struct_size \(b.pageStructSize.rawValue)
               checksum         0x\(String(b.checksum, radix: 16)) (ok)
             """
+        }
+    }
+}
+
+extension InfoblockCommand {
+    /// `ndemu infoblock check`: would kernel V enable this namespace with this block?
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "check",
+            abstract: "Whether a kernel enables a namespace with this info block, and with what data range.",
+            discussion: """
+            Runs the pmem driver's autodetect probe for the namespace [--start, --start + --size): \
+            nd_pfn_probe()/nd_dax_probe() validate the block (nd_pfn_validate(), with the kernel's \
+            messages and errnos by era), then the personality binds (__nvdimm_setup_pfn()). The \
+            answer is "enabled" (with the data range, the pgmap range and altmap, and where fsdax DAX \
+            addresses data), "raw" (no usable block: the namespace attaches raw at offset 0, exposing \
+            the metadata) or "failed" (message and errno). A refusal is an answer, not an error: exit 0.
+            Example: ndemu infoblock check pfn.img --kernel 6.1 --start 0x204000000 --size 0xf8000000
+            """
+        )
+
+        @Argument(help: ArgumentHelp("A namespace image (or its first 8 KiB).", valueName: "file"))
+        var file: String
+        @Option(name: .long, help: ArgumentHelp("The namespace's physical start.", valueName: "address"))
+        var start: PhysicalAddress
+        @Option(name: .long, help: ArgumentHelp("The namespace's size.", valueName: "size"))
+        var size: ByteCount
+        @Option(name: .long, help: ArgumentHelp("Where the namespace starts inside the file.", valueName: "bytes"))
+        var offset: ByteCount = .zero
+        @Option(name: .customLong("parent-uuid"), help: ArgumentHelp("The namespace's uuid (default: all zero, a label-less namespace).", valueName: "uuid"))
+        var parentUUID: String?
+        @OptionGroup var kernel: KernelOptions
+        @OptionGroup var output: FormatOptions
+
+        func run() throws {
+            let (behaviour, arch) = try kernel.resolve()
+            guard let range = AddressRange(start: start, size: size) else {
+                throw InputError("--size", "\(start) + \(size) passes the end of the 64-bit address space")
+            }
+            guard let handle = file == "-" ? FileHandle.standardInput : FileHandle(forReadingAtPath: file) else {
+                throw InputError(file, "cannot open for reading")
+            }
+            let bytes = [UInt8](handle.readDataToEndOfFile())
+            guard let at = offset.adding(PfnInfoBlock.namespaceOffset), at.rawValue <= UInt64(bytes.count),
+                  UInt64(bytes.count) - at.rawValue >= UInt64(PfnInfoBlock.size) else {
+                throw InputError(file, "too short: the block needs bytes \(offset.rawValue &+ 4096)..<\(offset.rawValue &+ 8192), the file has \(bytes.count)")
+            }
+            let raw = Array(bytes[Int(at.rawValue)..<(Int(at.rawValue) + PfnInfoBlock.size)])
+            let parent = try parentUUID.map { u throws(InputError) in try InfoBlockUUID(parsing: u, input: "--parent-uuid") } ?? .null
+            let namespace = NamespaceResource(range: range, uuid: parent)
+            let check = NamespaceCheck.run(namespace: namespace, block: raw, behaviour: behaviour, arch: arch)
+            switch output.format {
+            case .json: print(check.json.rendered())
+            case .text: print(check.text(kernel: behaviour.kernel.description))
+            }
         }
     }
 }

@@ -5,6 +5,7 @@ extension NDEmu {
     static let allSubcommands: [any ParsableCommand.Type] = [
         KernelsCommand.self,
         ImportCommand.self,
+        CapacityCommand.self,
         InfoblockCommand.self,
         IOMemCommand.self,
         MemRemapCommand.self,

@@ -55,11 +55,9 @@ import NDEmuCore
         return out
     }
 
-    @Test func writeAndReadMatchInstalledNdctlOver1200Tuples() throws {
-        guard let ndctl = ndctlPath else {
-            Issue.record("SKIPPED: ndctl is not installed; the differential test needs /usr/bin/ndctl (apt-get install ndctl)")
-            return
-        }
+    @Test(.enabled(if: ndctlPath != nil, "ndctl is not installed (apt-get install ndctl); the differential test needs it"))
+    func writeAndReadMatchInstalledNdctlOver1200Tuples() throws {
+        let ndctl = try #require(ndctlPath)
         let cases = Self.cases(count: 1200, seed: 0x6e64_656d_7500_0004)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ndemu-ndctl-diff-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

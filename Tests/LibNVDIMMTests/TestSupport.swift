@@ -38,9 +38,13 @@ enum Fixtures {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("OracleFixtures")
 
-    /// A scenario folder, if it has been captured into the fixtures.
+    /// A scenario folder, if it has been captured into the fixtures (or, on the development
+    /// machine before it was committed, in the shared oracle results).
     static func scenario(_ name: String) -> URL? {
-        let u = root.appendingPathComponent(name)
-        return FileManager.default.fileExists(atPath: u.path) ? u : nil
+        for base in [root, URL(fileURLWithPath: "/work/shared/oracle/results")] {
+            let u = base.appendingPathComponent(name)
+            if FileManager.default.fileExists(atPath: u.path) { return u }
+        }
+        return nil
     }
 }
