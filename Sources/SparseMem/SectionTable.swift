@@ -113,7 +113,9 @@ struct SectionTable: Sendable {
     let geometry: SectionGeometry
     /// Empty until `memory_present`/`sparse_index_init` first needs it (then `NR_SECTION_ROOTS` entries).
     private(set) var roots: [ContiguousArray<SectionSlot>] = []
-    private(set) var allocatedRoots = 0
+    /// Indices of allocated roots, ascending (so walks skip the unallocated ones).
+    private(set) var rootIndices: [Int] = []
+    var allocatedRoots: Int { rootIndices.count }
     var usage: UsagePool
     /// `__highest_present_section_nr`: never goes down.
     private(set) var highestPresent: SectionNumber?
@@ -145,7 +147,13 @@ struct SectionTable: Sendable {
         let (r, _) = split(s)
         guard roots[r].isEmpty else { return false }
         roots[r] = ContiguousArray(repeating: SectionSlot(), count: Int(geometry.sectionsPerRoot))
-        allocatedRoots += 1
+        if let last = rootIndices.last, last > r {
+            var lo = 0, hi = rootIndices.count
+            while lo < hi { let mid = (lo + hi) / 2; if rootIndices[mid] < r { lo = mid + 1 } else { hi = mid } }
+            rootIndices.insert(r, at: lo)
+        } else {
+            rootIndices.append(r)
+        }
         return true
     }
 
@@ -167,7 +175,7 @@ struct SectionTable: Sendable {
         let lo = bounds.map { split($0.lowerBound).0 } ?? 0
         let hi = bounds.map { min(split($0.upperBound).0, roots.count - 1) } ?? roots.count - 1
         guard lo <= hi else { return }
-        for r in lo...hi where !roots[r].isEmpty {
+        for r in rootIndices where r >= lo && r <= hi {
             let root = roots[r]
             for i in 0..<root.count where !root[i].isUnused {
                 let s = SectionNumber(UInt64(r) << UInt64(geometry.rootShift) | UInt64(i))

@@ -36,21 +36,15 @@ extension SparseMemory {
             if !mapEmpty && !f.contains(.hasMemMap) { fail(s, "active sub-sections but not valid") }
             // 5/6. Bit implies memmap (non-early); early means full memmap (from 5.9 always).
             let early = isEarly(slot)
-            if !early {
-                if !table.usage.contains(id, .memmap, all) || true {
-                    for i in 0..<geometry.bitsPerSection where table.usage.test(id, .map, bit: i) != table.usage.test(id, .memmap, bit: i) {
-                        if !v7 { fail(s, "sub-section \(i): map and memmap disagree"); break }
-                    }
-                }
-            } else if behaviour.has(.earlySectionMemmapNeverPartlyFreed) && f.contains(.hasMemMap)
-                        && !table.usage.contains(id, .memmap, all) {
-                fail(s, "early section without its full boot memmap")
+            let pool = table.usage
+            for w in 0..<geometry.wordsPerMap {
+                let map = pool.word(id, .map, w), memmap = pool.word(id, .memmap, w)
+                if !early && !v7 && map != memmap { fail(s, "word \(w): map \(map) and memmap \(memmap) disagree"); break }
+                if (pool.word(id, .altmap, w) | pool.word(id, .pmd, w)) & ~memmap != 0 { fail(s, "word \(w): altmap/pmd bits without memmap"); break }
             }
-            // altmap/pmd planes only where memmap is.
-            for plane in [UsagePlane.altmap, .pmd] {
-                for i in 0..<geometry.bitsPerSection where table.usage.test(id, plane, bit: i) && !table.usage.test(id, .memmap, bit: i) {
-                    fail(s, "sub-section \(i): \(plane) set without memmap"); break
-                }
+            if early && behaviour.has(.earlySectionMemmapNeverPartlyFreed) && f.contains(.hasMemMap)
+                && !pool.contains(id, .memmap, all) {
+                fail(s, "early section without its full boot memmap")
             }
             if f.contains(.early) && !behaviour.has(.sectionIsEarlyFlag) { fail(s, "EARLY before 5.3") }
             if f.contains(.taintZoneDevice) && !behaviour.has(.sectionTaintZoneDevice) { fail(s, "TAINT before 5.12") }

@@ -50,8 +50,13 @@ public struct SubsectionMap: Hashable, Sendable, CustomStringConvertible {
         get {
             switch storage {
             case .one(let a): return a
-            case .four(let a, let b, let c, let d): return [a, b, c, d][i]
-            case .eight(let a, let b, let c, let d, let e, let f, let g, let h): return [a, b, c, d, e, f, g, h][i]
+            case .four(let a, let b, let c, let d):
+                switch i { case 0: return a; case 1: return b; case 2: return c; default: return d }
+            case .eight(let a, let b, let c, let d, let e, let f, let g, let h):
+                switch i {
+                case 0: return a; case 1: return b; case 2: return c; case 3: return d
+                case 4: return e; case 5: return f; case 6: return g; default: return h
+                }
             }
         }
         set {
@@ -80,7 +85,14 @@ public struct SubsectionMap: Hashable, Sendable, CustomStringConvertible {
     /// Number of set bits (`bitmap_weight`).
     public var popCount: Int { (0..<wordCount).reduce(0) { $0 + self[word: $1].nonzeroBitCount } }
     /// The indices of set bits, ascending.
-    public var setBits: [Int] { (0..<count).filter(contains) }
+    public var setBits: [Int] {
+        var out: [Int] = []
+        for w in 0..<wordCount {
+            var x = self[word: w]
+            while x != 0 { out.append(w * 64 + x.trailingZeroBitCount); x &= x - 1 }
+        }
+        return out
+    }
 
     public mutating func setBits(_ bits: ClosedRange<Int>) {
         for w in (bits.lowerBound >> 6)...(bits.upperBound >> 6) {

@@ -28,3 +28,12 @@ extension SparseMemory {
     }
     func mapWord(_ s: UInt64) -> UInt64? { section(SectionNumber(s))?.subsectionMap?[word: 0] }
 }
+
+extension SparseMemory {
+    mutating func addErrno(_ pfn: UInt64, _ nr: UInt64, log: inout KernelLog) -> Errno? {
+        do { try addPages(PFN(pfn), PageCount(nr), log: &log); return nil } catch { return error.errno }
+    }
+    mutating func removeErrno(_ pfn: UInt64, _ nr: UInt64, log: inout KernelLog) -> Errno? {
+        do { try removePages(PFN(pfn), PageCount(nr), log: &log); return nil } catch { return error.errno }
+    }
+}
