@@ -9,5 +9,6 @@ extension NDEmu {
         InfoblockCommand.self,
         IOMemCommand.self,
         MemRemapCommand.self,
+        SectionsCommand.self,
     ]
 }
