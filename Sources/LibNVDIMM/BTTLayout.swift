@@ -52,14 +52,18 @@ public struct BTTLayout: Hashable, Sendable {
 
     /// The layout the kernel writes on a namespace of `capacity` bytes, or its refusal
     /// ("must be at least", -ENXIO) when under 16 MiB remain after the initial offset.
-    public init(capacity: ByteCount, sectorSize: ByteCount, version: Version, namespaceName: String = "namespace0.0") throws(KernelError) {
+    ///
+    /// The refusal names the namespace and the minimum including the initial offset, prefixed by
+    /// the btt device (`nd_pmem btt0.0: namespace0.0 must be at least 16781312 bytes`, 6.1).
+    public init(capacity: ByteCount, sectorSize: ByteCount, version: Version, namespaceName: String = "namespace0.0",
+                deviceName: String = "btt0.0") throws(KernelError) {
         guard Self.supportedSectorSizes.contains(sectorSize.rawValue) else {
             throw KernelError(.EINVAL, "unsupported sector_size \(sectorSize.rawValue) (supported: \(Self.supportedSectorSizes.map(String.init).joined(separator: " ")))")
         }
         self.version = version
         self.sectorSize = sectorSize
         guard let raw = capacity.subtracting(version.initialOffset), raw >= Self.arenaMinSize else {
-            throw KernelError(.ENXIO, "\(namespaceName) must be at least \(Self.arenaMinSize.rawValue) bytes")
+            throw KernelError(.ENXIO, "nd_pmem \(deviceName): \(namespaceName) must be at least \((Self.arenaMinSize + version.initialOffset).rawValue) bytes")
         }
         let internalLBA = sectorSize.alignedUp(to: 64) ?? sectorSize     // INT_LBASIZE_ALIGNMENT
         var arenas: [Arena] = []

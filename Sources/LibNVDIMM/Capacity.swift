@@ -89,7 +89,10 @@ public enum Capacity {
         let namespace = NamespaceResource(range: ns)
         switch request.mode {
         case .raw:
-            return CapacityResult(request: request, namespace: ns, align: nil, usableSize: ns.size, log: [])
+            // A label-less region here is legacy e820 / memmap= PMEM, whose raw namespace is page-mapped.
+            let r = try RawNamespace.probe(namespace: namespace, pageMapped: request.labels == .none,
+                                           behaviour: behaviour, arch: arch, log: &log)
+            return CapacityResult(request: request, namespace: ns, align: nil, usableSize: r.size, log: log.lines)
         case .sector:
             let btt = try BTTLayout(capacity: ns.size, sectorSize: request.sectorSize, version: BTTLayout.version(for: request.labels))
             return CapacityResult(request: request, namespace: ns, align: nil, usableSize: btt.usableSize, btt: btt, log: [])

@@ -26,7 +26,8 @@ public enum NamespaceMode: String, Sendable, CaseIterable {
     }
 }
 
-/// ndctl's refusal of a `create-namespace` request: its stderr lines and return code.
+/// ndctl's refusal of a `create-namespace` request: its stderr lines as printed (`error()`
+/// prefixes "Error: ") and its errno.
 public struct NdctlRefusal: Error, Hashable, Sendable, CustomStringConvertible {
     /// The errno ndctl returns; nil for -EAGAIN ("this region cannot host it, try the next").
     public let errno: Errno?
@@ -71,16 +72,16 @@ public struct NdctlCreateRequest: Hashable, Sendable {
             return .failure(NdctlRefusal(errno: nil, lines: ["\(cmd): \(region.name): insufficient capacity size: \(plainHex(size.rawValue)) avail: \(plainHex(available.rawValue))"]))
         }
         if region.isLabelless, size != region.range.size {
-            return .failure(NdctlRefusal(errno: .EINVAL, lines: ["Legacy / label-less namespaces do not support sub-dividing a region",
-                                                                 "Retry without -s/--size="]))
+            return .failure(NdctlRefusal(errno: .EINVAL, lines: ["Error: Legacy / label-less namespaces do not support sub-dividing a region",
+                                                                 "Error: Retry without -s/--size="]))
         }
         let align: ByteCount
         if let a = self.align {
             guard mode.signature != nil else {
-                return .failure(NdctlRefusal(errno: .ENXIO, lines: ["\(mode.rawValue) mode does not support setting an alignment"]))
+                return .failure(NdctlRefusal(errno: .ENXIO, lines: ["Error: \(mode.rawValue) mode does not support setting an alignment"]))
             }
             guard mode.supportedAlignments(arch).contains(a) else {
-                return .failure(NdctlRefusal(errno: .ENXIO, lines: ["unsupported align: \(a.shortDescription)"]))
+                return .failure(NdctlRefusal(errno: .ENXIO, lines: ["Error: unsupported align: \(a.shortDescription)"]))
             }
             align = a
         } else {
@@ -93,7 +94,7 @@ public struct NdctlCreateRequest: Hashable, Sendable {
         if behaviour.has(.compatAlign) {
             let ra = region.align(behaviour: behaviour, arch: arch)
             if !size.isMultiple(of: ra) {
-                return .failure(NdctlRefusal(errno: .EINVAL, lines: ["\(cmd): \(region.name): align setting is \(hashHex(ra.rawValue)) size \(hashHex(size.rawValue)) is misaligned"]))
+                return .failure(NdctlRefusal(errno: .EINVAL, lines: ["Error: \(cmd): \(region.name): align setting is \(hashHex(ra.rawValue)) size \(hashHex(size.rawValue)) is misaligned"]))
             }
         }
         let ways = region.interleaveWays
@@ -102,15 +103,15 @@ public struct NdctlCreateRequest: Hashable, Sendable {
             let unitAlign = ByteCount.max(sizeUnit, align) * ways
             let suggested = (size.rawValue / unitAlign.rawValue + 1) * unitAlign.rawValue / sizeUnit.rawValue
             return .failure(NdctlRefusal(errno: .EINVAL, lines: [
-                "\(cmd): '--size=' must align to interleave-width: \(ways) and alignment: \(align.rawValue)",
+                "Error: \(cmd): '--size=' must align to interleave-width: \(ways) and alignment: \(align.rawValue)",
                 "did you intend --size=\(suggested)\(suffix)?",
             ]))
         }
         if size < .mib(16), mode != .raw {
-            return .failure(NdctlRefusal(errno: .EINVAL, lines: ["'--size=' must be >= 16MiB for '\(mode.rawValue)' mode"]))
+            return .failure(NdctlRefusal(errno: .EINVAL, lines: ["Error: '--size=' must be >= 16MiB for '\(mode.rawValue)' mode"]))
         }
         if mode.signature != nil, !force, let start = namespaceStart, !start.isAligned(to: .mib(16)) {
-            return .failure(NdctlRefusal(errno: .EINVAL, lines: ["\(namespaceName) misaligned to 16M, adjust region alignment and retry"]))
+            return .failure(NdctlRefusal(errno: .EINVAL, lines: ["Error: \(namespaceName) misaligned to 16M, adjust region alignment and retry"]))
         }
         return .success((size, align))
     }
