@@ -23,7 +23,7 @@ enum MemremapMessages {
         if b.has(.memremapRangeMessage) {
             return "attempted on \(word) region \(ResourceFormat.hexRange(pgmap.range))"
         }
-        let pr = ResourceFormat.raw(range: pgmap.range, flags: ResourceFlags(rawValue: pgmap.resourceFlags))
+        let pr = ResourceFormat.raw(range: pgmap.range, flags: pgmap.resourceFlags)
         return "\(function(b)) attempted on \(word) region \(pr)"
     }
 

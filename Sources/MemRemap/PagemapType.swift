@@ -1,3 +1,4 @@
+import IOMem
 import NDEmuCore
 
 /// What a `struct dev_pagemap` is for (`enum memory_type`, include/linux/memremap.h), as a
@@ -67,7 +68,7 @@ public struct DevPagemap: Hashable, Sendable {
     /// `pgmap->res` (≤5.9) / `pgmap->range` (5.10+): the exact range, never section-aligned.
     public var range: AddressRange
     /// The flags `%pr` prints for `pgmap->res` (namespaces: `IORESOURCE_MEM`, 0x200).
-    public var resourceFlags: UInt64
+    public var resourceFlags: ResourceFlags
     public var type: PagemapType
     /// `pgmap->altmap` when `PGMAP_ALTMAP_VALID` (fsdax/devdax `map=dev`).
     public var altmap: VMemAltmapRequest?
@@ -76,7 +77,7 @@ public struct DevPagemap: Hashable, Sendable {
     public var device: DeviceName
 
     public init(range: AddressRange, type: PagemapType, altmap: VMemAltmapRequest? = nil,
-                device: DeviceName, ops: PagemapOps = PagemapOps(), resourceFlags: UInt64 = 0x200) {
+                device: DeviceName, ops: PagemapOps = PagemapOps(), resourceFlags: ResourceFlags = .mem) {
         self.range = range; self.type = type; self.altmap = altmap; self.device = device
         self.ops = ops; self.resourceFlags = resourceFlags
     }

@@ -168,3 +168,42 @@ struct PmemVersusPmemTests {
         #expect(!h.log.lines.contains { $0.contains("Conflicting") })
     }
 }
+
+/// 6.12's region_intersects() looks below top-level resources: System RAM that device-dax
+/// kmem hot-plugged inside a "Persistent Memory" resource is seen from 6.12 only.
+@Suite("region_intersects children (6.12) seen by devm_memremap_pages")
+struct KmemChildTests {
+    static let pmem = rs(0x24_0000_0000, size: 0x1_0000_0000)
+    static let kmem = rs(0x24_0000_0000, size: 0x8000_0000)
+
+    func machine(_ v: KernelVersion) throws -> HotplugHost {
+        var h = try host(v, firmware: [E820Entry(r(0x1_0000_0000, 0x23_ffff_ffff), .ram), E820Entry(Self.pmem, .pmem)])
+        try h.iomem.insert(Resource(name: "System RAM (kmem)", range: Self.kmem, flags: [.systemRAM, .busy]))
+        return h
+    }
+
+    @Test func before612TheChildIsInvisible() throws {
+        // (The section table here does not hold the kmem RAM, so only the iomem check is shown:
+        // a real 6.11 kernel would pass it and fail later, in the engine, with -EEXIST.)
+        let h = try machine(KernelVersion(6, 11))
+        #expect(h.iomem.topLevel.first { $0.name == "Persistent Memory" }?.children.map(\.name) == ["System RAM (kmem)"])
+        let straddle = rs(0x24_7000_0000, size: 0x2000_0000)
+        #expect(h.iomem.regionIntersects(straddle, flags: .systemRAM, behaviour: h.behaviour) == .disjoint)
+    }
+
+    @Test func from612ItIsMixed() throws {
+        var h = try machine(KernelVersion(6, 12))
+        let straddle = rs(0x24_7000_0000, size: 0x2000_0000)
+        let e = expectKernelError(.ENXIO) { () throws(KernelError) in
+            try h.memremapPages(DevPagemap(range: straddle, type: .fsdax, device: device0))
+        }
+        #expect(e?.message == "attempted on mixed region 0x2470000000-0x248fffffff")
+        let inside = rs(0x24_1000_0000, size: 0x1000_0000)
+        let e2 = expectKernelError(.ENXIO) { () throws(KernelError) in
+            try h.memremapPages(DevPagemap(range: inside, type: .fsdax, device: device0))
+        }
+        #expect(e2?.message == "attempted on ram region 0x2410000000-0x241fffffff")
+        // WARN_ONCE: only the first of the two printed.
+        #expect(h.log.lines.filter { $0.contains("attempted on") }.count == 1)
+    }
+}
