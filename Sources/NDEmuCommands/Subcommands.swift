@@ -10,5 +10,8 @@ extension NDEmu {
         IOMemCommand.self,
         MemRemapCommand.self,
         SectionsCommand.self,
+        SimulateCommand.self,
+        CompareCommand.self,
+        MapCommand.self,
     ]
 }

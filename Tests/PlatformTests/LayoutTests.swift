@@ -138,3 +138,12 @@ let minimalLayout = #"""
         #expect(m.contains { $0.hasPrefix("namespace0.0.usable_size: expected 4096, got 8192") })
     }
 }
+
+@Suite struct ErrnoNameTests {
+    /// `Errno.name` once derived itself from `description` (which is `name`) and overflowed the stack.
+    @Test(arguments: Errno.allCases)
+    func namesAndDescriptionsDoNotRecurse(e: Errno) {
+        #expect(e.name.hasPrefix("E") && e.name == e.description)
+        #expect(KernelError(e, "x").description == "x (-\(e.name))")
+    }
+}
