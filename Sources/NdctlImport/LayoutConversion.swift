@@ -59,7 +59,8 @@ extension ImportedTopology {
         if t.regions.contains(where: \.hasLabels) {
             notes.append("Label-backed regions are taken to hold v1.2 labels (ndctl's default); the label version is not reported.")
         }
-        return try Layout(arch: "x86_64", description: "Imported from \(source). " + notes.joined(separator: " "),
+        let description = (["Imported from \(source)."] + notes.map { $0.hasSuffix(".") ? $0 : $0 + "." }).joined(separator: " ")
+        return try Layout(arch: "x86_64", description: description,
                           memory: layoutMemory, regions: regions, namespaces: namespaces, source: source)
     }
 }

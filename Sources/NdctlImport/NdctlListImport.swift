@@ -18,6 +18,9 @@ public enum NdctlListImport {
         var reader = NdctlListReader(file: listFile)
         let listed = try reader.read(listText)
         var topology = ImportedTopology(source: listFile)
+        for dev in reader.disabled {
+            topology.notes.append("\(dev): listed as disabled; skipped, as libndctl's reader skips inactive namespaces")
+        }
         for dev in reader.pageMapped {
             topology.notes.append("\(dev): printed as fsdax without a pfn device (no uuid, no align): a page-mapped raw namespace; imported as raw")
         }

@@ -9,6 +9,9 @@ struct NdctlListReader {
     private(set) var ignored: [String] = []
     /// Namespaces printed as fsdax without a pfn device (page-mapped raw namespaces).
     private(set) var pageMapped: [String] = []
+    /// Namespaces listed with `"state":"disabled"` (`ndctl list -i`), skipped as libndctl's
+    /// reader skips inactive ones.
+    private(set) var disabled: [String] = []
 
     init(file: String) { self.file = file }
 
@@ -91,8 +94,7 @@ struct NdctlListReader {
             let r = try readRegion(json, path: path, into: &listed)
             listed.looseRegions.append((r, entry(path)))
         } else if dev.hasPrefix("namespace") {
-            let ns = try readNamespace(json, path: path, into: &listed)
-            listed.looseNamespaces.append((ns, entry(path)))
+            if let ns = try readNamespace(json, path: path, into: &listed) { listed.looseNamespaces.append((ns, entry(path))) }
         } else if dev.hasPrefix("nmem") {
             ignored.append("\(entry(path)) (a DIMM listed outside a bus)")
         } else {
@@ -158,7 +160,7 @@ struct NdctlListReader {
         }
         for (i, n) in (json["namespaces"]?.arrayValue ?? []).enumerated() {
             let p = "\(path).namespaces[\(i)]"
-            listed.looseNamespaces.append((try readNamespace(n, path: p, into: &listed), entry(p)))
+            if let ns = try readNamespace(n, path: p, into: &listed) { listed.looseNamespaces.append((ns, entry(p))) }
         }
         return bus
     }
@@ -196,17 +198,21 @@ struct NdctlListReader {
                             persistenceDomain: try string(json, "persistence_domain", path: p))
         listed.regionEntries[dev] = (entry(p), sizeRange)
         for (i, n) in (json["namespaces"]?.arrayValue ?? []).enumerated() {
-            region.namespaces.append(try readNamespace(n, path: "\(p).namespaces[\(i)]", into: &listed))
+            if let ns = try readNamespace(n, path: "\(p).namespaces[\(i)]", into: &listed) { region.namespaces.append(ns) }
         }
         return region
     }
 
-    private mutating func readNamespace(_ json: JSON, path: String, into listed: inout Listed) throws(InputError) -> Namespace {
+    private mutating func readNamespace(_ json: JSON, path: String, into listed: inout Listed) throws(InputError) -> Namespace? {
         let p = path + " \"\(json["dev"]?.stringValue ?? "?")\""
         try checkKeys(json, allowed: Self.namespaceKeys,
                       used: ["dev", "mode", "map", "size", "uuid", "raw_uuid", "sector_size", "align", "blockdev", "chardev",
-                             "name", "numa_node", "target_node", "daxregion"], path: p)
+                             "name", "numa_node", "target_node", "daxregion", "state"], path: p)
         guard let dev = try string(json, "dev", path: p) else { throw InputError(entry(p), "a namespace without 'dev'") }
+        if let state = try string(json, "state", path: p), state == "disabled" {
+            disabled.append("\(dev) (\(entry(p)))")
+            return nil
+        }
         guard let modeName = try string(json, "mode", path: p) else {
             throw InputError(entry(p), "a namespace without 'mode' (its mode attribute was unreadable; cannot import)")
         }

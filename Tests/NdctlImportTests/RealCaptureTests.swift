@@ -97,6 +97,14 @@ struct RealCaptureTests {
             }
             #expect(layout.namespaces.count == r.topology.namespaces.count)
         }
+        // The same snapshot as `ndctl list -RNXvi` (object shape, daxctl keys, disabled
+        // namespaces) gives the same namespaces.
+        let other = dir.appendingPathComponent("ndctl-list-RNXvi.json")
+        if let text = try? String(contentsOf: other, encoding: .utf8) {
+            let a = try NdctlListImport.importTopology(listText: list, listFile: "BRNDv", iomemText: iomem, iomemFile: "iomem")
+            let b = try NdctlListImport.importTopology(listText: text, listFile: "\(snapshot)/ndctl-list-RNXvi.json", iomemText: iomem, iomemFile: "iomem")
+            #expect(try a.topology.layout().namespaces == b.topology.layout().namespaces, "\(snapshot): -BRNDv vs -RNXvi")
+        }
     }
 
     @Test("import iomem reads the captured memory map", arguments: ["a-aligned-4G-at-8G", "capacity-1G-960M-2045M", "capacity-16M-100M-6G"])
