@@ -53,7 +53,7 @@ let package = Package(
             dependencies: ["LibNVDIMM", "MemRemap", "IOMem", "NDEmuCore", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
         .testTarget(name: "PlatformTests", dependencies: ["Platform", "LibNVDIMM", "NDEmuCore"]),
-        .testTarget(name: "NdctlImportTests", dependencies: ["NdctlImport", "Platform", "NDEmuCore"]),
+        .testTarget(name: "NdctlImportTests", dependencies: ["NdctlImport", "Platform", "LibNVDIMM", "NDEmuCore"]),
         .testTarget(name: "NDEmuCommandsTests", dependencies: ["NDEmuCommands", "NDEmuCore"]),
     ]
 )

@@ -1,3 +1,4 @@
+import LibNVDIMM
 import NDEmuCore
 import Platform
 

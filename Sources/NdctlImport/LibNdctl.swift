@@ -1,4 +1,5 @@
 import CNDCtl
+import LibNVDIMM
 import NDEmuCore
 
 /// The live reader: every libndctl call ndemu makes is in this file.

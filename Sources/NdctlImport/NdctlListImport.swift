@@ -1,3 +1,4 @@
+import LibNVDIMM
 import NDEmuCore
 
 /// `ndemu import ndctl-list FILE [--iomem FILE]`: a topology from `ndctl list` JSON.
@@ -14,7 +15,11 @@ public enum NdctlListImport {
         public var ignored: [String]
     }
 
-    public static func importTopology(listText: String, listFile: String, iomemText: String?, iomemFile: String?) throws(InputError) -> Result {
+    /// `behaviour`/`arch`: the kernel and architecture that created the namespaces, whose
+    /// capacity model is inverted (6.1 x86_64 unless the user says otherwise).
+    public static func importTopology(listText: String, listFile: String, iomemText: String?, iomemFile: String?,
+                                      behaviour: KernelBehaviour = KernelBehaviour(.default),
+                                      arch: ArchProfile = .x86_64) throws(InputError) -> Result {
         var reader = NdctlListReader(file: listFile)
         let listed = try reader.read(listText)
         var topology = ImportedTopology(source: listFile)
@@ -36,7 +41,7 @@ public enum NdctlListImport {
             topology.memory = IOMemImport.memoryMap(iomem).memory
         }
         try place(&topology, iomem: iomem, iomemFile: iomemFile, listed: listed, unlisted: unlisted)
-        try recoverRawSizes(&topology, listed: listed, iomemFile: iomemFile)
+        try recoverRawSizes(&topology, listed: listed, iomemFile: iomemFile, behaviour: behaviour, arch: arch)
         return Result(topology: topology.sortedByDevice(), ignored: reader.ignored)
     }
 
@@ -163,7 +168,8 @@ public enum NdctlListImport {
 
     /// Fills in each namespace's raw size: read from /proc/iomem (checked against the printed
     /// size), or inverted from the printed size, then cross-checked with the region's free space.
-    private static func recoverRawSizes(_ t: inout ImportedTopology, listed: NdctlListReader.Listed, iomemFile: String?) throws(InputError) {
+    private static func recoverRawSizes(_ t: inout ImportedTopology, listed: NdctlListReader.Listed, iomemFile: String?,
+                                        behaviour: KernelBehaviour, arch: ArchProfile) throws(InputError) {
         for b in t.buses.indices {
             for i in t.buses[b].regions.indices {
                 var region = t.buses[b].regions[i]
@@ -175,14 +181,15 @@ public enum NdctlListImport {
                     let entry = listed.namespaceEntries[ns.dev]?.entry ?? ns.dev
                     let printed = listed.namespaceEntries[ns.dev]?.size
                     // BTT 2.0 (no initial offset) needs v1.2 labels; v1.1 labels and label-less regions get BTT 1.1.
-                    let queries = (ns.mode == .sector && region.hasLabels ? [ByteCount.zero, .kib(4)] : [.kib(4)]).map {
-                        CapacityQuery(mode: ns.mode, map: ns.map ?? .dev, align: ns.align ?? .mib(2),
-                                      sectorSize: ns.sectorSize ?? 4096, bttInitialOffset: $0)
+                    let queries = (ns.mode == .sector && region.hasLabels ? [RegionLabels.v1_2, .v1_1] : [region.hasLabels ? .v1_2 : .none]).map {
+                        CapacityQuery(mode: ns.mode, map: ns.map ?? .dev, align: ns.align ?? arch.pmdSize,
+                                      sectorSize: ns.sectorSize ?? 4096, labels: $0, behaviour: behaviour, arch: arch)
                     }
                     let query = queries[0]
                     func yields(_ raw: ByteCount, _ printed: ClosedRange<UInt64>) -> Bool {
                         queries.contains { q in q.usableSize(rawSize: raw, start: start).map { printed.contains($0.rawValue) } ?? false }
                     }
+                    let addressKnown = ns.start != nil || cursor != nil
                     let start = ns.start ?? cursor ?? PhysicalAddress(0x1_0000_0000)
                     if let printed, printed.lowerBound > region.size.rawValue, !region.size.isZero {
                         throw InputError(entry, "size \(ByteCount(printed.lowerBound).shortDescription) is larger than its region \(region.dev) (\(region.size.shortDescription))")
@@ -196,7 +203,8 @@ public enum NdctlListImport {
                     } else if !region.hasLabels && region.namespaces.count == 1 && !region.size.isZero {
                         // A label-less region holds exactly one namespace spanning it (namespace_io).
                         let raw = region.size
-                        if let printed, let u = query.usableSize(rawSize: raw, start: start), !yields(raw, printed) {
+                        // (Only checkable where the address is known: the usable size depends on it.)
+                        if addressKnown, let printed, let u = query.usableSize(rawSize: raw, start: start), !yields(raw, printed) {
                             throw InputError(entry, "contradictory sizes: \(ns.dev) fills label-less \(region.dev) (\(raw.shortDescription)), which yields \(u.rawValue) bytes in \(ns.mode.rawValue) mode, not the \(printed.lowerBound) printed")
                         }
                         region.namespaces[n].size = raw

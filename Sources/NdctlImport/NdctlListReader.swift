@@ -1,3 +1,4 @@
+import LibNVDIMM
 import NDEmuCore
 
 /// Walks `ndctl list` JSON: every shape it prints (a bare object, an array, `{"regions": [...]}`,
@@ -216,7 +217,7 @@ struct NdctlListReader {
         guard let modeName = try string(json, "mode", path: p) else {
             throw InputError(entry(p), "a namespace without 'mode' (its mode attribute was unreadable; cannot import)")
         }
-        guard let mode = NamespaceMode(ndctlName: modeName) else {
+        guard let mode = try? NamespaceMode(parsing: modeName, input: "mode") else {
             throw InputError(entry(p), "unknown mode '\(modeName)' (expected raw, fsdax, devdax, sector, or the old memory, dax, safe)")
         }
         var ns = Namespace(dev: dev, mode: mode)

@@ -1,3 +1,4 @@
+import LibNVDIMM
 import NDEmuCore
 
 /// What an importer recovered about a machine's NVDIMM topology, as plain Swift values.
@@ -106,33 +107,21 @@ public struct Region: Hashable, Sendable {
     public var range: AddressRange? { start.flatMap { AddressRange(start: $0, size: size) } }
 }
 
-/// A namespace's personality, as ndctl names it (`ndctl_namespace_get_mode()`).
-public enum NamespaceMode: String, Hashable, Sendable, CaseIterable {
-    case raw, fsdax, devdax, sector
-
-    /// ndctl's current name, or its old one (`memory`, `dax`, `safe`), or the sysfs `mode` text.
-    public init?(ndctlName: String) {
-        switch ndctlName {
-        case "raw": self = .raw
-        case "fsdax", "memory": self = .fsdax
-        case "devdax", "dax": self = .devdax
-        case "sector", "safe": self = .sector
-        default: return nil
-        }
-    }
-}
-
 /// Where a pfn/dax device keeps its memmap (`enum ndctl_pfn_loc`; JSON `map`).
 public enum MemmapLocation: String, Hashable, Sendable {
     /// `map=dev`: in the namespace itself (sysfs `pmem`, `PFN_MODE_PMEM`).
     case dev
     /// `map=mem`: in System RAM (sysfs `ram`, `PFN_MODE_RAM`).
     case mem
+
+    /// The info block's `mode` field for this location.
+    public var pfnMode: PfnMode { self == .dev ? .pmem : .ram }
 }
 
 /// A namespace and the device that claims it (pfn, dax or btt).
 public struct Namespace: Hashable, Sendable {
     public var dev: String
+    /// raw, fsdax, devdax or sector (LibNVDIMM's `NamespaceMode`).
     public var mode: NamespaceMode
     /// Physical start of the raw namespace (`namespaceR.N/resource`).
     public var start: PhysicalAddress?

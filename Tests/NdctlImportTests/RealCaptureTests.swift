@@ -1,5 +1,6 @@
 import Foundation
 import NDEmuCore
+import LibNVDIMM
 import NdctlImport
 import Testing
 
@@ -41,9 +42,9 @@ struct RealCaptureTests {
     }
 
     static func query(_ row: Row) -> CapacityQuery {
-        CapacityQuery(mode: NamespaceMode(ndctlName: row.mode ?? "raw") ?? .raw, map: row.map == "mem" ? .mem : .dev,
+        CapacityQuery(mode: (try? NamespaceMode(parsing: row.mode ?? "raw", input: "mode")) ?? .raw, map: row.map == "mem" ? .mem : .dev,
                       align: ByteCount(row.align ?? 2 << 20), sectorSize: UInt32(row.sectorSize ?? 4096),
-                      bttInitialOffset: .kib(4))     // memmap= regions are label-less: BTT 1.1
+                      labels: .none)     // memmap= regions are label-less: BTT 1.1
     }
 
     @Test("the capture set is there") func capturesPresent() {
