@@ -16,6 +16,10 @@ public struct Machine: Sendable {
     /// The booted layers below libnvdimm (iomem, sections, pgmaps, log).
     public private(set) var host: HotplugHost
     public private(set) var results: [NamespaceResult] = []
+    /// libnvdimm's view of each region (allocations, alignment), by layout region name.
+    var nvRegions: [String: Region] = [:]
+    /// pfn/dax/btt devices created per region, for their names (`pfn0.0`, `pfn0.1`, …).
+    var claims: [String: Int] = [:]
 
     /// Boots `layout` (the arch from `archName`, else the layout's) and enables every namespace.
     public static func simulate(_ layout: Layout, kernel: KernelSpec, archName: String? = nil) throws(InputError) -> Simulation {
@@ -40,6 +44,15 @@ public struct Machine: Sendable {
         let firmware = try FirmwareMap(entries, input: "\(layout.source): memory")
         self.host = try HotplugHost(firmware: firmware, commandLine: nil, arch: arch, behaviour: behaviour,
                                     input: "\(layout.source): memory")
+        for r in layout.regions {
+            let labels: RegionLabels = switch r.labels {
+            case .none: .none
+            case .v1_1: .v1_1
+            case .v1_2: .v1_2
+            }
+            nvRegions[r.dev] = Region(name: r.dev, range: r.range, interleaveWays: UInt64(r.interleaveWays), labels: labels,
+                                      alignOverride: r.align)
+        }
     }
 
     /// Enables every namespace of the layout, in order.
@@ -52,10 +65,11 @@ public struct Machine: Sendable {
         var result = NamespaceResult(dev: ns.dev, region: ns.region, mode: ns.mode,
                                      map: ns.mode.hasInfoBlock ? ns.effectiveMap : nil, range: range)
         do throws(KernelError) {
+            try allocate(ns, range: range)
             switch ns.mode {
             case .raw: try enableRaw(ns, range: range, into: &result)
-            case .fsdax, .devdax, .sector:
-                throw KernelError(.EOPNOTSUPP, "ndemu: \(ns.mode.rawValue) namespaces are not emulated yet")
+            case .fsdax, .devdax: try enablePfn(ns, range: range, into: &result)
+            case .sector: try enableSector(ns, range: range, into: &result)
             }
         } catch {
             result.error = error
@@ -64,8 +78,131 @@ public struct Machine: Sendable {
             result.mappedRange = nil
             result.memmapBytes = .zero
             result.memmapLocation = .none
+            result.daxWorks = nil
         }
         return result
+    }
+
+    /// The namespace's size as the region accepts it (`__size_store()`: 5.7+ a multiple of the
+    /// region align, "%llu is not %ldK aligned", -EINVAL; -ENOSPC when it does not fit).
+    mutating func allocate(_ ns: Layout.Namespace, range: AddressRange) throws(KernelError) {
+        guard var region = nvRegions[ns.region] else { return }
+        do {
+            _ = try region.allocateNamespace(size: region.isLabelless ? nil : range.size, behaviour: behaviour, arch: arch)
+        } catch {
+            if !error.message.isEmpty { host.log.debug("nd_region \(ns.region): \(error.message)") }
+            throw error
+        }
+        nvRegions[ns.region] = region
+    }
+
+    /// The next claim device name of a region: `pfn0.0`, `dax1.0`, `btt0.1`.
+    mutating func claimName(_ kind: String, region: String) -> String {
+        let id = region.reversed().prefix { $0.isNumber }.reversed()
+        let n = claims["\(kind)\(region)", default: 0]
+        claims["\(kind)\(region)"] = n + 1
+        return "\(kind)\(id.isEmpty ? "0" : String(id)).\(n)"
+    }
+
+    /// What `region_intersects()` and `nd_region_conflict()` see around a namespace.
+    func collisionFacts(for regionName: String) -> CollisionFacts {
+        CollisionFacts(systemRAM: IOMemSystemRAM(tree: host.iomem, behaviour: behaviour),
+                       otherRegions: layout.regions.filter { $0.dev != regionName }.map(\.range))
+    }
+
+    func namespaceResource(_ ns: Layout.Namespace, range: AddressRange) -> NamespaceResource {
+        let uuid = ns.uuid.flatMap { try? InfoBlockUUID(parsing: $0, input: "uuid") } ?? .null
+        return NamespaceResource(name: ns.dev, range: range, uuid: uuid, regionName: ns.region)
+    }
+
+    /// fsdax (a pfn device, `nd_pmem`) or devdax (a dax device, `dax_pmem`): `nd_pfn_init()` /
+    /// `nd_pfn_validate()` and `__nvdimm_setup_pfn()` through LibNVDIMM, then
+    /// `devm_memremap_pages()` of the padded range with the altmap (map=dev).
+    mutating func enablePfn(_ ns: Layout.Namespace, range: AddressRange, into result: inout NamespaceResult) throws(KernelError) {
+        let signature: InfoBlockSignature = ns.mode == .fsdax ? .pfn : .dax
+        let names = DeviceNames(device: claimName(ns.mode == .fsdax ? "pfn" : "dax", region: ns.region),
+                                driver: ns.mode == .fsdax ? "nd_pmem" : "dax_pmem")
+        guard range.size >= .mib(16) else {
+            // nd_namespace_store(): "%s too small to host" (dbg), -ENXIO.
+            host.log.debug("nd_pmem \(names.device): \(ns.dev) too small to host")
+            throw KernelError(.ENXIO, "\(ns.dev) too small to host")
+        }
+        let settings = PfnSettings(signature: signature, mode: ns.effectiveMap == .mem ? .ram : .pmem,
+                                   align: ns.effectiveAlign(pmdSize: PfnValidate.defaultAlign(arch)))
+        let resource = namespaceResource(ns, range: range)
+        let facts = collisionFacts(for: ns.region)
+        let outcome: PfnNamespaceOutcome
+        if let creator = ns.createdBy {
+            // The block another kernel wrote; this kernel finds it when it probes the namespace.
+            let onMedia = try Self.blockWritten(by: creator, namespace: resource, settings: settings, archName: arch.name,
+                                                facts: facts, names: names)
+            switch PfnNamespace.probe(namespace: resource, signature: signature, onMedia: onMedia, behaviour: behaviour,
+                                      arch: arch, names: names, log: &host.log) {
+            case .personality(let o): outcome = o
+            case .failed(let e):
+                probeFailed(driver: names.driver, device: ns.dev, e.errno)
+                throw e
+            case .raw(let reason):
+                // No usable block: the namespace attaches raw at offset 0.
+                result.note = "the \(creator) info block was not used (\(reason)): attached raw"
+                try enableRaw(ns, range: range, into: &result)
+                return
+            }
+        } else {
+            outcome = try PfnNamespace.enable(namespace: resource, settings: settings, onMedia: nil, behaviour: behaviour,
+                                              arch: arch, facts: facts, names: names, log: &host.log)
+        }
+        // Written (or validated) before the mapping is attempted: it stays on media if that fails.
+        result.infoBlock = outcome.block
+        let altmap = outcome.altmap.map { VMemAltmapRequest(basePFN: $0.basePFN, reserve: $0.reserve, free: $0.free) }
+        let before = host.sparse.memmap
+        do {
+            _ = try host.memremapPages(DevPagemap(range: outcome.pgmapRange, type: ns.mode == .fsdax ? .fsdax : .devdax,
+                                                  altmap: altmap, device: DeviceName(driver: names.driver, name: names.device)))
+        } catch {
+            probeFailed(driver: names.driver, device: names.device, error.errno)
+            throw error
+        }
+        let after = host.sparse.memmap
+        result.mappedRange = outcome.pgmapRange
+        result.dataRange = outcome.dataRange
+        result.usableSize = outcome.usableSize
+        result.daxWorks = ns.mode == .fsdax ? outcome.fsdaxDAXWorks : nil
+        result.memmapBytes = after.hotplugBytes.subtractingClamped(before.hotplugBytes)
+        let device = after.hotplugAltmapBytes.subtractingClamped(before.hotplugAltmapBytes)
+        let ram = after.hotplugRAMBytes.subtractingClamped(before.hotplugRAMBytes)
+        result.memmapLocation = device.isZero ? (ram.isZero ? .none : .ram) : (ram.isZero ? .device : .mixed)
+    }
+
+    /// The 4 KiB block `kernel` would have written for this namespace (`created_by`).
+    static func blockWritten(by kernel: String, namespace: NamespaceResource, settings: PfnSettings, archName: String,
+                             facts: CollisionFacts, names: DeviceNames) throws(KernelError) -> [UInt8] {
+        guard let spec = try? KernelSpec(parsing: kernel, input: "created_by"),
+              let arch = try? ArchProfile(name: archName, behaviour: KernelBehaviour(spec)) else {
+            throw KernelError(.EINVAL, "created_by \(kernel) is not a kernel ndemu models")
+        }
+        var scratch = KernelLog()
+        let block = try PfnInit.freshBlock(namespace: namespace, settings: settings, behaviour: KernelBehaviour(spec),
+                                           arch: arch, facts: facts, names: names, log: &scratch)
+        return block.encoded()
+    }
+
+    /// Sector mode: a BTT (`nd_btt`) laid out on the namespace; no struct pages.
+    mutating func enableSector(_ ns: Layout.Namespace, range: AddressRange, into result: inout NamespaceResult) throws(KernelError) {
+        let device = claimName("btt", region: ns.region)
+        guard range.size >= .mib(16) else {
+            host.log.debug("nd_pmem \(device): \(ns.dev) too small to host")
+            throw KernelError(.ENXIO, "\(ns.dev) too small to host")
+        }
+        let labels = nvRegions[ns.region]?.labels ?? .none
+        do {
+            let btt = try BTTLayout(capacity: range.size, sectorSize: ns.effectiveSectorSize, version: BTTLayout.version(for: labels),
+                                    namespaceName: ns.dev, deviceName: device)
+            result.usableSize = btt.usableSize
+        } catch {
+            if !error.message.isEmpty { host.log.debug(error.message) }
+            throw error
+        }
     }
 
     /// Whether the region sits on legacy (e820 type 12) PMEM, whose regions carry
@@ -80,16 +217,15 @@ public struct Machine: Sendable {
         result.usableSize = range.size
         result.dataRange = range
         let mixed = host.iomem.regionIntersects(range, flags: .systemRAM, behaviour: behaviour) == .mixed
-        guard isPageMapRegion(range), !mixed else { return }
-        if behaviour.has(.compatAlign) {
-            let align = arch.compatAlign
-            if !range.start.isAligned(to: align) || !range.end.isAligned(to: align) {
-                // nvdimm_namespace_common_probe(): "%pr misaligned, unable to map", -EOPNOTSUPP.
-                host.log.err("nd_pmem \(ns.dev): \(range.kernelResourceString()) misaligned, unable to map")
-                probeFailed(driver: "nd_pmem", device: ns.dev, .EOPNOTSUPP)
-                throw KernelError(.EOPNOTSUPP, "\(range.kernelResourceString()) misaligned, unable to map")
-            }
+        let pageMapped = isPageMapRegion(range) && !mixed
+        do {
+            _ = try RawNamespace.probe(namespace: namespaceResource(ns, range: range), pageMapped: pageMapped,
+                                       behaviour: behaviour, arch: arch, log: &host.log)
+        } catch {
+            probeFailed(driver: "nd_pmem", device: ns.dev, error.errno)
+            throw error
         }
+        guard pageMapped else { return }
         let before = host.sparse.memmap
         do {
             _ = try host.memremapPages(DevPagemap(range: range, type: .fsdax, device: DeviceName(driver: "nd_pmem", name: ns.dev)))
@@ -111,7 +247,7 @@ public struct Machine: Sendable {
     }
 
     /// The namespace modes this machine enables.
-    public static let emulatedModes: Set<Layout.Mode> = [.raw]
+    public static let emulatedModes: Set<Layout.Mode> = Set(Layout.Mode.allCases)
 
     /// The outcome so far.
     public var simulation: Simulation {

@@ -60,7 +60,8 @@ public struct NamespaceResult: Sendable, Hashable {
     public var error: KernelError?
     /// The size `ndctl list` would report (block device, dax device, or BTT external size).
     public var usableSize: ByteCount?
-    /// The info block in force (written or validated), fsdax/devdax only.
+    /// The info block in force (written or validated), fsdax/devdax only; kept when the mapping
+    /// that follows fails, since it is on media by then.
     public var infoBlock: PfnInfoBlock?
     /// The first data byte and the data that follows (`pfnX.Y/resource`, `size`; raw: the namespace).
     public var dataRange: AddressRange?
@@ -71,6 +72,8 @@ public struct NamespaceResult: Sendable, Hashable {
     public var memmapLocation: MemmapLocation
     /// fsdax only: whether the DAX path agrees with the block path (false when `start_pad` ≠ 0).
     public var daxWorks: Bool?
+    /// Anything else worth saying (a block from another kernel that was not used, …).
+    public var note: String?
 
     public init(dev: String, region: String, mode: Layout.Mode, map: Layout.MapLocation?, range: AddressRange,
                 error: KernelError? = nil, usableSize: ByteCount? = nil, infoBlock: PfnInfoBlock? = nil,
@@ -142,6 +145,7 @@ extension NamespaceResult {
         o.append(("memmap_bytes", .bytes(memmapBytes)))
         o.append(("memmap_location", .string(memmapLocation.rawValue)))
         if let d = daxWorks { o.append(("dax", .bool(d))) }
+        if let n = note { o.append(("note", .string(n))) }
         return .object(o)
     }
 }
