@@ -151,25 +151,36 @@ extension FirmwareMap {
     /// `parse_memmap_opt()` pass, then `e820__update_table()` and, when any option was given,
     /// the `user-defined physical RAM map:` listing in the log).
     ///
-    /// A persistent, reserved or ACPI range that ends past the end of the firmware map is
-    /// refused: the kernel would accept it, but no memory backs it.
+    /// Refused, naming the option as written: a persistent, reserved or ACPI range that ends past
+    /// the end of memory (the last RAM or PMEM entry), and a persistent range over a hole in the
+    /// map. The kernel would accept both, but no memory backs them.
     public func applying(_ commandLine: KernelCommandLine, log: inout KernelLog,
                          input: String = "kernel command line") throws(InputError) -> FirmwareMap {
         guard !commandLine.memmap.isEmpty else { return self }
-        let memoryEnd = end
+        let backing: Set<E820Type> = [.ram, .reservedKern, .pmem, .pram]
+        let memoryEnd = entries.filter { backing.contains($0.type) }.map(\.range.end).max() ?? .zero
         var map = self
         for (option, text) in zip(commandLine.memmap, commandLine.memmapTexts) {
-            func checkBacked(_ r: AddressRange) throws(InputError) {
+            func checkBacked(_ r: AddressRange, holes: Bool) throws(InputError) {
                 if r.end > memoryEnd {
-                    throw InputError(input, "'memmap=\(text)' covers \(r), which ends past the end of memory (the firmware map ends at \(PhysicalAddress(memoryEnd.rawValue &- 1))); the kernel would accept it, but no memory backs it")
+                    throw InputError(input, "'memmap=\(text)' covers \(r), which ends past the end of memory (the last RAM or PMEM ends at \(PhysicalAddress(memoryEnd.rawValue &- 1))); the kernel would accept it, but no memory backs it")
+                }
+                guard holes else { return }
+                var cursor = r.start
+                for e in map.entries where backing.contains(e.type) && e.range.overlaps(r) {
+                    if e.range.start > cursor { break }
+                    cursor = Swift.max(cursor, e.range.end)
+                }
+                if cursor < r.end, let hole = AddressRange(start: cursor, end: Swift.min(r.end, map.entries.first { $0.range.start > cursor && backing.contains($0.type) }?.range.start ?? r.end)) {
+                    throw InputError(input, "'memmap=\(text)' covers \(hole), a hole in the firmware map that no RAM backs; the kernel would accept it, but no memory backs it")
                 }
             }
             switch option {
             case .exactmap: map.entries = []
             case .ram(let r): map.add(r, .ram)
-            case .acpi(let r): try checkBacked(r); map.add(r, .acpi)
-            case .reserved(let r): try checkBacked(r); map.add(r, .reserved)
-            case .persistent(let r): try checkBacked(r); map.add(r, .pram)
+            case .acpi(let r): try checkBacked(r, holes: false); map.add(r, .acpi)
+            case .reserved(let r): try checkBacked(r, holes: false); map.add(r, .reserved)
+            case .persistent(let r): try checkBacked(r, holes: true); map.add(r, .pram)
             case .retype(let r, let from, let to):
                 if let f = from, let t = to { map.update(r, from: f, to: t) }
                 else if let t = to { map.add(r, t) }

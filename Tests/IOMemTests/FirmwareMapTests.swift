@@ -89,6 +89,19 @@ struct FirmwareMapTests {
         }
     }
 
+    @Test func memmapOverAHoleIsRefused() {
+        do {
+            var log = KernelLog()
+            _ = try Self.firmware.applying(KernelCommandLine(parsing: "memmap=4G!1G"), log: &log)
+            Issue.record("accepted")
+        } catch {
+            #expect(error.problem.contains("0x80000000-0xffffffff, a hole in the firmware map"))
+        }
+        // Reserving a hole is fine (people reserve MMIO that way).
+        var log = KernelLog()
+        #expect((try? Self.firmware.applying(KernelCommandLine(parsing: "memmap=1G$0x80000000"), log: &log)) != nil)
+    }
+
     @Test func overlappingFirmwareRangesAreRefused() {
         #expect(throws: InputError.self) {
             _ = try FirmwareMap([E820Entry(r(0, 0x1_ffff_ffff), .ram), E820Entry(r(0x1_0000_0000, 0x1_ffff_ffff), .pmem)], input: "--pmem")
