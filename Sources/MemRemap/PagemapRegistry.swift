@@ -84,8 +84,10 @@ public struct PagemapRegistry: Sendable {
     /// `devm_memremap_pages(dev, pgmap)`: validates in the kernel's order, then hot-adds the
     /// range through the sub-section engine and moves it to ZONE_DEVICE.
     ///
-    /// 1. (5.3+) type checks: PRIVATE without `migrate_to_ram`, and PRIVATE/FS_DAX without
-    ///    `page_free`, WARN and fail with -EINVAL.
+    /// 1. (5.3+) type checks: PRIVATE without `migrate_to_ram` or `page_free` WARNs and fails
+    ///    with -EINVAL. (FS_DAX also needed `page_free` while it took the devmap-managed key,
+    ///    roughly 5.3–5.18; ndemu's fsdax driver always supplies one, as pmem did, so that era
+    ///    boundary is not modelled.)
     /// 2. (4.17+) an existing pgmap at the window's first or last pfn (section-aligned ends ≤5.2,
     ///    exact ends 5.3+): "Conflicting mapping in same section", -ENOMEM.
     /// 3. `region_intersects(window, IORESOURCE_SYSTEM_RAM, IORES_DESC_NONE)` on `iomem`:
@@ -109,7 +111,7 @@ public struct PagemapRegistry: Sendable {
                 log.warn(MemremapMessages.missingMigrateToRAM)
                 throw KernelError(.EINVAL, MemremapMessages.missingMigrateToRAM)
             }
-            if pgmap.type.isDevmapManaged && !pgmap.ops.pageFree {
+            if pgmap.type == .devicePrivate && !pgmap.ops.pageFree {
                 log.warn(MemremapMessages.missingPageFree)
                 throw KernelError(.EINVAL, MemremapMessages.missingPageFree)
             }

@@ -34,9 +34,6 @@ public enum PagemapType: String, Hashable, Sendable, CaseIterable, CustomStringC
     /// Whether `devm_memremap_pages()` hot-adds with `add_pages()` (struct pages only) rather
     /// than `arch_add_memory()` (linear map + vmemmap).
     public var usesAddPages: Bool { self == .devicePrivate }
-
-    /// Whether the pgmap takes the devmap-managed key, which needs `ops->page_free` (5.3+).
-    var isDevmapManaged: Bool { self == .devicePrivate || self == .fsdax }
 }
 
 /// The callbacks a driver supplies in `dev_pagemap_ops` (5.3+); ndemu's drivers supply them

@@ -73,7 +73,7 @@ struct MemremapEraTests {
 
     @Test("5.3+: missing ops fail with the WARN text", arguments: [
         (PagemapType.devicePrivate, PagemapOps(pageFree: true, migrateToRAM: false), "Missing migrate_to_ram method"),
-        (PagemapType.fsdax, PagemapOps(pageFree: false, migrateToRAM: true), "Missing page_free method"),
+        (PagemapType.devicePrivate, PagemapOps(pageFree: false, migrateToRAM: true), "Missing page_free method"),
     ])
     func missingOps(type: PagemapType, ops: PagemapOps, message: String) throws {
         var h = try seedHost(KernelVersion(6, 1))
