@@ -25,8 +25,8 @@ struct ImportOptions: ParsableArguments {
     var verbose = false
 
     /// Prints notes (and, with --verbose, ignored input) on stderr and the layout on stdout.
-    func emit(_ topology: ImportedTopology, ignored: [String] = []) throws {
-        let layout = try topology.layout()
+    func emit(_ topology: ImportedTopology, ignored: [String] = [], arch: String = "x86_64") throws {
+        let layout = try topology.layout(arch: arch)
         for note in topology.notes { FileHandle.standardError.write(Data("ndemu import: note: \(note)\n".utf8)) }
         if verbose {
             for key in ignored { FileHandle.standardError.write(Data("ndemu import: ignored: \(key)\n".utf8)) }
@@ -90,8 +90,9 @@ struct ImportNdctlList: ParsableCommand {
         Reads `ndctl list` output with or without -B/-D/-R/-N/-v/-u. ndctl prints usable sizes \
         for fsdax/devdax/sector namespaces; the raw size is recovered by inverting ndemu's \
         capacity model (checked against the region's available_size), and stderr says where \
-        that is ambiguous. ndctl prints no addresses: --iomem supplies them (and the exact \
-        namespace ranges); without it they are assumed and the layout says so.
+        that is ambiguous; --kernel and --arch name the kernel that created the namespaces \
+        (its capacity model is the one inverted). ndctl prints no addresses: --iomem supplies \
+        them (and the exact namespace ranges); without it they are assumed and the layout says so.
 
         Example: ndctl list -BRNDv > list.json; sudo cat /proc/iomem > iomem.txt
                  ndemu import ndctl-list list.json --iomem iomem.txt
@@ -104,13 +105,17 @@ struct ImportNdctlList: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("/proc/iomem text (as root prints it) for the addresses.", valueName: "file"))
     var iomem: String?
 
+    @OptionGroup var kernel: KernelOptions
+
     @OptionGroup var options: ImportOptions
 
     func run() throws {
+        let (behaviour, arch) = try kernel.resolve()
         let text = try ImportOptions.read(file, flag: "ndctl list")
         let iomemText = try iomem.map { p throws(InputError) in try ImportOptions.read(p, flag: "--iomem") }
-        let r = try NdctlListImport.importTopology(listText: text, listFile: file, iomemText: iomemText, iomemFile: iomem)
-        try options.emit(r.topology, ignored: r.ignored)
+        let r = try NdctlListImport.importTopology(listText: text, listFile: file, iomemText: iomemText, iomemFile: iomem,
+                                                   behaviour: behaviour, arch: arch)
+        try options.emit(r.topology, ignored: r.ignored, arch: arch.name)
     }
 }
 

@@ -10,7 +10,8 @@ extension ImportedTopology {
     /// placed at an assumed, 1 GiB-aligned address above everything known, and the layout's
     /// description says so: the layout stays loadable, and nobody mistakes the address for a
     /// measured one.
-    public func layout() throws(InputError) -> Layout {
+    /// `arch`: the `--arch` name the layout is for.
+    public func layout(arch: String = "x86_64") throws(InputError) -> Layout {
         var t = sortedByDevice()
         var notes = t.notes
         // Place regions of unknown address after the highest known address.
@@ -61,7 +62,7 @@ extension ImportedTopology {
             notes.append("Label-backed regions are taken to hold v1.2 labels (ndctl's default); the label version is not reported.")
         }
         let description = (["Imported from \(source)."] + notes.map { $0.hasSuffix(".") ? $0 : $0 + "." }).joined(separator: " ")
-        return try Layout(arch: "x86_64", description: description,
+        return try Layout(arch: arch, description: description,
                           memory: layoutMemory, regions: regions, namespaces: namespaces, source: source)
     }
 }

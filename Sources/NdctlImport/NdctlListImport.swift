@@ -41,7 +41,9 @@ public enum NdctlListImport {
             topology.memory = IOMemImport.memoryMap(iomem).memory
         }
         try place(&topology, iomem: iomem, iomemFile: iomemFile, listed: listed, unlisted: unlisted)
-        try recoverRawSizes(&topology, listed: listed, iomemFile: iomemFile, behaviour: behaviour, arch: arch)
+        // Label kind still unknown: listed without its region and not settled by /proc/iomem.
+        let labelsUnknown = unlisted.filter { dev in !topology.regions.contains { $0.dev == dev && $0.start != nil } }
+        try recoverRawSizes(&topology, listed: listed, iomemFile: iomemFile, labelsUnknown: labelsUnknown, behaviour: behaviour, arch: arch)
         return Result(topology: topology.sortedByDevice(), ignored: reader.ignored)
     }
 
@@ -169,7 +171,7 @@ public enum NdctlListImport {
     /// Fills in each namespace's raw size: read from /proc/iomem (checked against the printed
     /// size), or inverted from the printed size, then cross-checked with the region's free space.
     private static func recoverRawSizes(_ t: inout ImportedTopology, listed: NdctlListReader.Listed, iomemFile: String?,
-                                        behaviour: KernelBehaviour, arch: ArchProfile) throws(InputError) {
+                                        labelsUnknown: Set<String>, behaviour: KernelBehaviour, arch: ArchProfile) throws(InputError) {
         for b in t.buses.indices {
             for i in t.buses[b].regions.indices {
                 var region = t.buses[b].regions[i]
@@ -181,7 +183,9 @@ public enum NdctlListImport {
                     let entry = listed.namespaceEntries[ns.dev]?.entry ?? ns.dev
                     let printed = listed.namespaceEntries[ns.dev]?.size
                     // BTT 2.0 (no initial offset) needs v1.2 labels; v1.1 labels and label-less regions get BTT 1.1.
-                    let queries = (ns.mode == .sector && region.hasLabels ? [RegionLabels.v1_2, .v1_1] : [region.hasLabels ? .v1_2 : .none]).map {
+                    let labelKinds: [RegionLabels] = ns.mode != .sector ? [region.hasLabels ? .v1_2 : .none]
+                        : region.hasLabels || labelsUnknown.contains(region.dev) ? [.v1_2, .v1_1] : [.none]
+                    let queries = labelKinds.map {
                         CapacityQuery(mode: ns.mode, map: ns.map ?? .dev, align: ns.align ?? arch.pmdSize,
                                       sectorSize: ns.sectorSize ?? 4096, labels: $0, behaviour: behaviour, arch: arch)
                     }
@@ -239,6 +243,11 @@ public enum NdctlListImport {
                     t.notes.append("\(region.dev): namespace addresses assumed, packed from the region start in name order (no namespace entries in /proc/iomem)")
                 }
                 resolveAmbiguity(&region, inversions: inversions, notes: &t.notes)
+                if region.size.isZero {
+                    // Neither listed (-R) nor found in /proc/iomem: at least its namespaces.
+                    region.size = region.namespaces.compactMap(\.size).reduce(ByteCount.zero) { $0.adding($1) ?? $0 }
+                    t.notes.append("\(region.dev): size unknown; taken as the sum of its namespaces, \(region.size.shortDescription)")
+                }
                 try checkFit(region, listed: listed)
                 t.buses[b].regions[i] = region
             }

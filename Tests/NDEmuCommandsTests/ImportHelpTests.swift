@@ -73,14 +73,15 @@ OVERVIEW: Read the JSON `ndctl list` printed (any of its shapes).
 Reads `ndctl list` output with or without -B/-D/-R/-N/-v/-u. ndctl prints
 usable sizes for fsdax/devdax/sector namespaces; the raw size is recovered by
 inverting ndemu's capacity model (checked against the region's available_size),
-and stderr says where that is ambiguous. ndctl prints no addresses: --iomem
-supplies them (and the exact namespace ranges); without it they are assumed and
-the layout says so.
+and stderr says where that is ambiguous; --kernel and --arch name the kernel
+that created the namespaces (its capacity model is the one inverted). ndctl
+prints no addresses: --iomem supplies them (and the exact namespace ranges);
+without it they are assumed and the layout says so.
 
 Example: ndctl list -BRNDv > list.json; sudo cat /proc/iomem > iomem.txt
          ndemu import ndctl-list list.json --iomem iomem.txt
 
-USAGE: ndemu import ndctl-list <file> [--iomem <file>] [--verbose]
+USAGE: ndemu import ndctl-list <file> [--iomem <file>] [--kernel <version>] [--arch <arch>] [--verbose]
 
 ARGUMENTS:
   <file>                  The saved `ndctl list` JSON.
@@ -88,6 +89,11 @@ ARGUMENTS:
 OPTIONS:
   --iomem <file>          /proc/iomem text (as root prints it) for the
                           addresses.
+  --kernel <version>      Kernel version X.Y (4.15 and later), or 'v7' for the
+                          May 2019 sub-section series. (default: 6.1)
+  --arch <arch>           Architecture: x86_64, x86_64-la57, arm64-4k,
+                          arm64-16k, arm64-64k, ppc64-4k, ppc64-64k. (default:
+                          x86_64)
   --verbose               Also report every input key or entry the importer
                           read but did not use.
   --version               Show the version.

@@ -33,9 +33,42 @@ struct ThreeWayTests {
             try list.stdout.write(to: listFile, atomically: true, encoding: .utf8)
             let imported = try MountNamespace.run([TestPaths.ndemu, "import", "ndctl-list", listFile.path, "--iomem", iomem.path], sysfs: tree)
             try #require(imported.status == 0, "import ndctl-list (ndctl list \(flags.joined(separator: " "))): \(imported.stderr)")
+            // The layout loads and runs: `ndemu simulate` accepts it as is.
+            let layoutFile = dir.appendingPathComponent("layout\(flags.joined()).json")
+            try imported.stdout.write(to: layoutFile, atomically: true, encoding: .utf8)
+            let sim = try MountNamespace.run([TestPaths.ndemu, "simulate", layoutFile.path])
+            #expect(sim.status == 0, "simulate of the import of ndctl list \(flags.joined(separator: " ")): \(sim.stderr)")
             let got = try Self.comparable(imported.stdout)
             let (a, b) = complete ? (got, expected) : (Self.essentials(got), Self.essentials(expected))
             #expect(a == b, "ndctl list \(flags.joined(separator: " ")) vs libndctl:\n\(a.rendered())\n---\n\(b.rendered())")
+        }
+    }
+
+    @Test("without /proc/iomem every list shape still gives a loadable layout, addresses marked assumed",
+          arguments: FakeTopology.all)
+    func withoutIOMem(_ topology: FakeTopology) throws {
+        let dir = try TestPaths.scratch("noiomem-\(topology.name)")
+        let tree = try FakeSysfs.build(topology, in: dir)
+        for (flags, _) in Self.listFlags {
+            let list = try MountNamespace.run(["/usr/bin/ndctl", "list"] + flags, sysfs: tree)
+            try #require(list.status == 0, "ndctl list \(flags): \(list.stderr)")
+            let listFile = dir.appendingPathComponent("list\(flags.joined()).json")
+            try list.stdout.write(to: listFile, atomically: true, encoding: .utf8)
+            let imported = try MountNamespace.run([TestPaths.ndemu, "import", "ndctl-list", listFile.path])
+            try #require(imported.status == 0, "import ndctl-list (ndctl list \(flags.joined(separator: " "))): \(imported.stderr)")
+            #expect(imported.stderr.contains("physical address unknown") || imported.stderr.contains("not listed"))
+            let layout = try JSON(parsing: imported.stdout)
+            #expect(layout["description"]?.stringValue?.contains("ASSUMED") == true)
+            // Raw sizes are the tree's, whatever the addresses.
+            for (dev, expected) in tree.namespaces {
+                let ns = try #require(layout["namespaces"]?.arrayValue?.first { $0["dev"]?.stringValue == dev }, "\(dev) in \(flags)")
+                let size = try ns["size"]?.stringValue.map { try Quantity.parse($0, input: dev) }
+                #expect(size == expected.size, "\(dev) raw size from ndctl list \(flags.joined(separator: " "))")
+            }
+            let layoutFile = dir.appendingPathComponent("layout\(flags.joined()).json")
+            try imported.stdout.write(to: layoutFile, atomically: true, encoding: .utf8)
+            let sim = try MountNamespace.run([TestPaths.ndemu, "simulate", layoutFile.path])
+            #expect(sim.status == 0, "simulate: \(sim.stderr)")
         }
     }
 
