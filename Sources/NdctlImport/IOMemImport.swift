@@ -23,6 +23,12 @@ public enum IOMemImport {
             let name = node.name == "reserved" ? "Reserved" : node.name
             if Layout.MemoryType(rawValue: name) != nil {
                 memory.append(MemoryRange(range: node.range, type: name))
+                // Below memory, only a PMEM entry's namespaces and device-dax ranges are topology;
+                // the rest (kernel image, kmem System RAM, ...) is named, not dropped silently.
+                let isPMEM = name == "Persistent Memory" || name == "Persistent Memory (legacy)"
+                for child in node.descendants where !(isPMEM && (child.name.hasPrefix("namespace") || child.name.hasPrefix("dax"))) {
+                    ignored.append("\(child.range) : \(child.name) (under \(node.name) \(node.range): not part of the layout)")
+                }
             } else {
                 ignored.append("\(node.range) : \(node.name) (not memory: left out of the layout's memory map)")
             }

@@ -131,3 +131,56 @@ struct BadInputTests {
         #expect(missing.status == 1 && missing.stderr.contains("nope"))
     }
 }
+
+/// `import iomem` on /proc/iomem text in the shapes the kernel prints it.
+@Suite("import iomem")
+struct IOMemImportTests {
+    /// A 6.1-style machine: RAM, an NFIT PMEM range holding a raw namespace and a devdax
+    /// namespace onlined as kmem, legacy PMEM with a page-mapped namespace, Soft Reserved.
+    static let text = """
+    00000000-00000fff : Reserved
+    00001000-0009fbff : System RAM
+    00100000-7fffffff : System RAM
+      01000000-01e01d31 : Kernel code
+    100000000-23fffffff : System RAM
+    240000000-43fffffff : Persistent Memory
+      240000000-2bfffffff : namespace0.0
+      2c0000000-2c41fffff : namespace0.1
+      2c4200000-33fffffff : dax0.0
+        2c4200000-33fffffff : System RAM (kmem)
+    440000000-47fffffff : Persistent Memory (legacy)
+      440000000-47fffffff : namespace1.0
+    480000000-4bfffffff : Soft Reserved
+    fd00000000-ffffffffff : Reserved
+
+    """
+
+    @Test("regions, namespaces, devdax data ranges and the memory map come back")
+    func imports() throws {
+        let r = try IOMemImport.importTopology(text: Self.text, file: "iomem.txt")
+        let layout = try r.topology.layout()
+        #expect(layout.regions.map(\.dev) == ["region0", "region1"])
+        #expect(layout.regions.map(\.labels) == [.v1_2, .none])
+        #expect(layout.memory.map(\.type.rawValue) == ["Reserved", "System RAM", "System RAM", "System RAM", "Persistent Memory",
+                                                       "Persistent Memory (legacy)", "Soft Reserved", "Reserved"])
+        let ns = Dictionary(uniqueKeysWithValues: r.topology.namespaces.map { ($0.dev, $0) })
+        #expect(ns["namespace0.0"]?.mode == .raw)
+        #expect(ns["namespace0.1"]?.mode == .devdax)
+        #expect(ns["namespace0.1"]?.start == PhysicalAddress(0x2c000_0000))
+        // The data range follows the info block entry; the raw size runs to its end.
+        #expect(ns["namespace0.1"]?.data == AddressRange(start: PhysicalAddress(0x2c420_0000), last: PhysicalAddress(0x33fff_ffff)))
+        #expect(ns["namespace0.1"]?.size == ByteCount(0x3_4000_0000 - 0x2_c000_0000))
+        #expect(ns["namespace1.0"]?.size == .gib(1))
+        // Nothing dropped silently: the kernel image and the kmem range are reported.
+        #expect(r.ignored.contains { $0.contains("Kernel code") })
+        #expect(r.ignored.contains { $0.contains("System RAM (kmem)") })
+        #expect(r.topology.notes.contains { $0.contains("namespace0.0") && $0.contains("imported as raw") })
+    }
+
+    @Test("no PMEM at all is an error naming the file")
+    func noPMEM() throws {
+        #expect(throws: InputError.self) {
+            try IOMemImport.importTopology(text: "00001000-0009fbff : System RAM\n", file: "iomem.txt")
+        }
+    }
+}
