@@ -45,6 +45,10 @@ import Platform
         return (p.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
+    @Test func theCorpusHoldsAtLeastTheIssuesTwelvePlatforms() {
+        #expect(Corpus.layoutNames.count >= 12, "Namespaces/ holds \(Corpus.layoutNames.count) layouts")
+    }
+
     @Test(.enabled(if: validator != nil, "python3 with the jsonschema module is not installed: schema validation SKIPPED"),
           arguments: Corpus.layoutNames)
     func validatesAgainstTheSchema(name: String) throws {
