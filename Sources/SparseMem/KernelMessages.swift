@@ -7,13 +7,20 @@ enum KernelMessages {
 
     /// `check_pfn_span()` (5.3–5.19) / `__add_pages`, `__remove_pages` (5.19+):
     /// `"Misaligned __%s_pages start: %#lx end: #%lx"`; from the format fix (6.6) `end: %#lx`.
-    static func misaligned(_ function: String, start: PFN, last: UInt64, hexPrefix: Bool) -> String {
-        "Misaligned \(function) start: \(hex(start.rawValue)) end: \(hexPrefix ? "0x" : "#")\(String(last, radix: 16))"
+    static func misaligned(_ function: StaticString, start: PFN, last: UInt64, hexPrefix: Bool) -> String {
+        KernelFormat.format { w in
+            w.literal("Misaligned "); w.literal(function); w.literal(" start: "); w.hex(start.rawValue)
+            w.literal(" end: ")
+            if hexPrefix { w.hex(last) } else { w.byte(UInt8(ascii: "#")); w.hex(last, prefix: false) }
+        }
     }
 
     /// `clear_subsection_map()` / 5.3 `section_deactivate()`: `"section already deactivated (%#lx + %ld)"`.
     static func alreadyDeactivated(_ pfn: PFN, _ nr: PageCount) -> String {
-        "section already deactivated (\(hex(pfn.rawValue)) + \(nr.rawValue))"
+        KernelFormat.format { w in
+            w.literal("section already deactivated ("); w.hex(pfn.rawValue); w.literal(" + "); w.decimal(nr.rawValue)
+            w.byte(UInt8(ascii: ")"))
+        }
     }
 
     /// v7 `section_deactivate()`: `"section already deactivated: active: %#lx mask: %#lx"`.
@@ -39,6 +46,8 @@ enum KernelMessages {
     /// A `WARN_ON`/`WARN_ON_ONCE`/`BUG_ON` banner. The kernel adds CPU, PID, line and offset,
     /// which depend on the build; ndemu prints the file and function only.
     static func warnOn(_ file: String, _ function: String) -> String { "WARNING: at \(file) \(function)" }
+    /// `WARN_ON_ONCE(!valid_section(ms))` in `__remove_section`.
+    static let removeSectionNotValid = "WARNING: at mm/memory_hotplug.c __remove_section"
     static func bug(_ file: String) -> String { "kernel BUG at \(file)!" }
 
     /// `free_area_init_nodes()`/`free_area_init()`: the early node map.

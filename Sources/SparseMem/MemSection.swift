@@ -101,7 +101,7 @@ extension SparseMemory {
         let fromAltmap = table.usage.snapshot(id, .altmap, count: n)
         return MemSection(
             number: s, flags: slot.flags, isEarly: early,
-            usage: .init(subsectionMap: table.usage.snapshot(id, .map, count: n), isBootAllocation: table.usage.isBoot(id)),
+            usage: .init(subsectionMap: table.usage.snapshot(id, .map, count: n), isBootAllocation: slot.bootUsage),
             memmap: .init(populated: populated, fromAltmap: fromAltmap, pmdMapped: table.usage.snapshot(id, .pmd, count: n),
                           isBoot: early, bytes: unitBytes * UInt64(populated.popCount),
                           altmapBytes: unitBytes * UInt64(fromAltmap.popCount)))

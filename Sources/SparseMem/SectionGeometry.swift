@@ -7,7 +7,8 @@ import NDEmuCore
 /// May 2019 v7 series tracked `SECTION_ACTIVE_SIZE` = section ÷ `BITS_PER_LONG` instead (16 MiB
 /// on arm64 with 1 GiB sections, 256 KiB on ppc64).
 public struct SectionGeometry: Hashable, Sendable {
-    public let arch: ArchProfile
+    /// `PAGE_SHIFT`.
+    public let pageShift: Int
     /// `PFN_SECTION_SHIFT`.
     public let pfnSectionShift: Int
     /// `PAGES_PER_SECTION`.
@@ -32,7 +33,7 @@ public struct SectionGeometry: Hashable, Sendable {
     public let maxPFN: PFN
 
     public init(arch: ArchProfile, behaviour: KernelBehaviour) {
-        self.arch = arch
+        pageShift = arch.pageShift
         pfnSectionShift = arch.pfnSectionShift
         pagesPerSection = arch.pagesPerSection
         if behaviour.hotplugGranularity == .subsectionV7 {

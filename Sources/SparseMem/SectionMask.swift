@@ -44,6 +44,14 @@ public struct SectionMask: Hashable, Sendable, CustomStringConvertible {
         return SectionMask(start...(start + sizeUnits - 1))
     }
 
+    /// The units whose struct pages a chunk needs: `__populate_section_memmap` widens the pfn
+    /// range to whole sub-sections (v7: whole `SECTION_ACTIVE_SIZE` units). Nil for no pages.
+    @inline(__always)
+    static func covering(_ chunk: SectionChunk, geometry g: SectionGeometry) -> SectionMask? {
+        guard chunk.pages.rawValue > 0 else { return nil }
+        return SectionMask(g.unitIndex(of: chunk.pfn)...g.unitIndex(of: PFN(chunk.pfn.rawValue + chunk.pages.rawValue - 1)))
+    }
+
     /// The era's mask helper: v7's `section_active_mask`, else `subsection_mask_set`.
     static func forRange(_ pfn: PFN, _ nr: PageCount, geometry g: SectionGeometry, v7: Bool) -> SectionMask? {
         v7 ? sectionActiveMask(pfn, nr, geometry: g) : subsectionMaskSet(pfn, nr, geometry: g)

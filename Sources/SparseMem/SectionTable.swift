@@ -5,6 +5,9 @@ import NDEmuCore
 /// kernel's slot is 16 (the memmap pointer is implied by the section number under VMEMMAP).
 struct SectionSlot: Sendable {
     var flags: SectionFlags = []
+    /// The usage came from memblock at boot (PageReserved), not kzalloc: kept here, beside the
+    /// handle, so the test costs no extra cache miss.
+    var bootUsage = false
     var usage: UInt32 = 0
     var isUnused: Bool { flags.isEmpty && usage == 0 }
 }
@@ -22,39 +25,41 @@ enum UsagePlane: Int {
 }
 
 /// The `struct mem_section_usage` records, packed: each is `4 × wordsPerMap` words (one bitmap
-/// per `UsagePlane`), plus whether it is a boot (memblock, PageReserved) allocation.
+/// per `UsagePlane`). Whether one is a boot allocation is kept in its `SectionSlot`.
 /// Freed records are reused, like kfree/kzalloc would.
 struct UsagePool: Sendable {
     let wordsPerMap: Int
     let stride: Int
     private(set) var words: [UInt64] = []
-    private(set) var boot: [Bool] = []
     private var freeList: [UInt32] = []
     private(set) var live = 0
 
     init(wordsPerMap: Int) { self.wordsPerMap = wordsPerMap; stride = 4 * wordsPerMap }
 
     /// kzalloc / memblock_alloc of one usage: a zeroed record. Returns its handle (≥ 1).
-    mutating func allocate(boot isBoot: Bool) -> UInt32 {
+    mutating func allocate() -> UInt32 {
         live += 1
-        if let id = freeList.popLast() {
-            boot[Int(id) - 1] = isBoot
-            return id
-        }
-        words.append(contentsOf: repeatElement(0, count: stride))
-        boot.append(isBoot)
-        return UInt32(boot.count)
+        if let id = freeList.popLast() { return id }
+        // Grow by a batch of zeroed records (as a slab cache would), handing out the lowest first.
+        let first = words.count / stride
+        let batch = Swift.max(16, first / 8)
+        words.append(contentsOf: repeatElement(0, count: batch * stride))
+        for r in Swift.stride(from: first + batch, to: first + 1, by: -1) { freeList.append(UInt32(r)) }
+        return UInt32(first + 1)
     }
 
     /// kfree: the record is zeroed for reuse.
     mutating func release(_ id: UInt32) {
-        let base = (Int(id) - 1) * stride
-        for i in base..<(base + stride) { words[i] = 0 }
+        let base = (Int(id) - 1) * stride, n = stride
+        words.withUnsafeMutableBufferPointer { w in for i in base..<(base + n) { w[i] = 0 } }
         freeList.append(id)
         live -= 1
     }
 
-    func isBoot(_ id: UInt32) -> Bool { boot[Int(id) - 1] }
+
+    var storageBytes: Int {
+        words.capacity * 8 + freeList.capacity * MemoryLayout<UInt32>.stride
+    }
 
     @inline(__always) private func base(_ id: UInt32, _ plane: UsagePlane) -> Int {
         (Int(id) - 1) * stride + plane.rawValue * wordsPerMap
@@ -85,6 +90,57 @@ struct UsagePool: Sendable {
         let lo = m.bits.lowerBound, hi = m.bits.upperBound
         for w in (lo >> 6)...(hi >> 6) { words[b + w] &= ~SubsectionMap.wordMask(w, lo, hi) }
     }
+    /// `section_activate`'s bookkeeping in one pass: the map bits, and (unless the memmap is
+    /// reused) the memmap bits and, for PMD-mapped vmemmap, the PMD bits.
+    @inline(__always) mutating func activate(_ id: UInt32, _ m: SectionMask, memmap: Bool, pmd: Bool) {
+        let lo = m.bits.lowerBound, hi = m.bits.upperBound
+        let base = (Int(id) - 1) * stride, wpm = wordsPerMap
+        words.withUnsafeMutableBufferPointer { w in
+            for i in (lo >> 6)...(hi >> 6) {
+                let k = SubsectionMap.wordMask(i, lo, hi)
+                w[base + i] |= k
+                if memmap { w[base + wpm + i] |= k }
+                if pmd { w[base + 3 * wpm + i] |= k }
+            }
+        }
+    }
+
+    /// `clear_subsection_map`'s check and clear in one pass: nil when `m` is not a subset of the
+    /// map (nothing changes), else whether the map is now empty.
+    @inline(__always) mutating func clearMap(_ id: UInt32, _ m: SectionMask) -> Bool? {
+        let lo = m.bits.lowerBound, hi = m.bits.upperBound
+        let base = (Int(id) - 1) * stride, wpm = wordsPerMap
+        return words.withUnsafeMutableBufferPointer { w -> Bool? in
+            for i in (lo >> 6)...(hi >> 6) {
+                let k = SubsectionMap.wordMask(i, lo, hi)
+                if w[base + i] & k != k { return nil }
+            }
+            var rest: UInt64 = 0
+            for i in 0..<wpm {
+                if i >= lo >> 6 && i <= hi >> 6 { w[base + i] &= ~SubsectionMap.wordMask(i, lo, hi) }
+                rest |= w[base + i]
+            }
+            return rest == 0
+        }
+    }
+
+    /// Clears the memmap, altmap and PMD bits of `m`; returns whether any PMD bit was set.
+    @inline(__always) mutating func clearMemmap(_ id: UInt32, _ m: SectionMask) -> Bool {
+        let lo = m.bits.lowerBound, hi = m.bits.upperBound
+        let base = (Int(id) - 1) * stride, wpm = wordsPerMap
+        return words.withUnsafeMutableBufferPointer { w -> Bool in
+            var pmd = false
+            for i in (lo >> 6)...(hi >> 6) {
+                let k = SubsectionMap.wordMask(i, lo, hi)
+                if w[base + 3 * wpm + i] & k != 0 { pmd = true }
+                w[base + wpm + i] &= ~k
+                w[base + 2 * wpm + i] &= ~k
+                w[base + 3 * wpm + i] &= ~k
+            }
+            return pmd
+        }
+    }
+
     @inline(__always) func isEmpty(_ id: UInt32, _ plane: UsagePlane) -> Bool {
         let b = base(id, plane)
         for w in 0..<wordsPerMap where words[b + w] != 0 { return false }
@@ -108,11 +164,16 @@ struct UsagePool: Sendable {
 /// each root an array of `SECTIONS_PER_ROOT` slots allocated on first use by `sparse_index_init()`
 /// and never freed. A 52-bit physical space costs nothing until a section in it is used.
 ///
-/// Value semantics: copying a `SectionTable` shares storage until one copy is mutated.
+/// Storage: the root "pointers" are 32-bit block numbers (0 = not allocated) and the roots are
+/// consecutive blocks of one slot array, so a lookup is two loads and a mutation one
+/// uniqueness check. Value semantics: copies share storage until one is mutated.
 struct SectionTable: Sendable {
     let geometry: SectionGeometry
-    /// Empty until `memory_present`/`sparse_index_init` first needs it (then `NR_SECTION_ROOTS` entries).
-    private(set) var roots: [ContiguousArray<SectionSlot>] = []
+    /// `mem_section[root]`: 0 until allocated, else the root's block number + 1. Empty until
+    /// `memory_present`/`sparse_index_init` first needs it (then `NR_SECTION_ROOTS` entries).
+    private(set) var rootBlocks: [UInt32] = []
+    /// The roots' slots, `SECTIONS_PER_ROOT` per block, in allocation order.
+    private var slots: ContiguousArray<SectionSlot> = []
     /// Indices of allocated roots, ascending (so walks skip the unallocated ones).
     private(set) var rootIndices: [Int] = []
     var allocatedRoots: Int { rootIndices.count }
@@ -125,28 +186,59 @@ struct SectionTable: Sendable {
         usage = UsagePool(wordsPerMap: geometry.wordsPerMap)
     }
 
-    @inline(__always) private func split(_ s: SectionNumber) -> (Int, Int) {
-        (Int(s.rawValue >> UInt64(geometry.rootShift)), Int(s.rawValue & (geometry.sectionsPerRoot - 1)))
+    /// The slot index of `s` if its root is allocated.
+    @inline(__always) private func index(_ s: SectionNumber) -> Int? {
+        guard s.rawValue < geometry.numberOfSections, !rootBlocks.isEmpty else { return nil }
+        let block = rootBlocks[Int(truncatingIfNeeded: s.rawValue >> UInt64(geometry.rootShift))]
+        guard block != 0 else { return nil }
+        return (Int(block) - 1) << geometry.rootShift | Int(truncatingIfNeeded: s.rawValue & (geometry.sectionsPerRoot - 1))
     }
 
     /// `__nr_to_section()`: nil when the number is past `NR_MEM_SECTIONS` or its root is not allocated.
     @inline(__always) func slot(_ s: SectionNumber) -> SectionSlot? {
-        guard s.rawValue < geometry.numberOfSections, !roots.isEmpty else { return nil }
-        let (r, i) = split(s)
-        let root = roots[r]
-        return root.isEmpty ? nil : root[i]
+        index(s).map { slots[$0] }
+    }
+
+    /// Where `s` lives, if its root is allocated (for repeated access to one slot).
+    @inline(__always) func slotIndex(_ s: SectionNumber) -> Int? { index(s) }
+
+    /// `sparse_index_init()` then the slot's index.
+    @inline(__always) mutating func slotIndex(creating s: SectionNumber) -> Int {
+        if let i = index(s) { return i }
+        indexInit(s)
+        return index(s)!
+    }
+
+    /// A slot by index.
+    @inline(__always) subscript(at i: Int) -> SectionSlot {
+        get { slots[i] }
+        _modify { yield &slots[i] }
+    }
+
+    /// Raises `__highest_present_section_nr` to `s` (the rest of `section_mark_present()`).
+    @inline(__always) mutating func notePresent(_ s: SectionNumber) {
+        if let h = highestPresent, s <= h { return }
+        highestPresent = s
+    }
+
+    /// `section_mark_present()` by index.
+    @inline(__always) mutating func markPresent(_ s: SectionNumber, at i: Int) {
+        slots[i].flags.insert(.present)
+        if let h = highestPresent, s <= h { return }
+        highestPresent = s
     }
 
     /// `sparse_index_init()`: allocates the root holding `s` if needed. Returns whether it did
     /// (the caller decides what an existing root means in its era). `s` must be below `NR_MEM_SECTIONS`.
     @discardableResult
     mutating func indexInit(_ s: SectionNumber) -> Bool {
-        if roots.isEmpty {
-            roots = Array(repeating: [], count: Int(geometry.numberOfRoots))
+        if rootBlocks.isEmpty {
+            rootBlocks = Array(repeating: 0, count: Int(geometry.numberOfRoots))
         }
-        let (r, _) = split(s)
-        guard roots[r].isEmpty else { return false }
-        roots[r] = ContiguousArray(repeating: SectionSlot(), count: Int(geometry.sectionsPerRoot))
+        let r = Int(truncatingIfNeeded: s.rawValue >> UInt64(geometry.rootShift))
+        guard rootBlocks[r] == 0 else { return false }
+        slots.append(contentsOf: repeatElement(SectionSlot(), count: Int(geometry.sectionsPerRoot)))
+        rootBlocks[r] = UInt32(rootIndices.count + 1)
         if let last = rootIndices.last, last > r {
             var lo = 0, hi = rootIndices.count
             while lo < hi { let mid = (lo + hi) / 2; if rootIndices[mid] < r { lo = mid + 1 } else { hi = mid } }
@@ -159,8 +251,8 @@ struct SectionTable: Sendable {
 
     /// The slot of a section whose root exists.
     @inline(__always) subscript(s: SectionNumber) -> SectionSlot {
-        get { let (r, i) = split(s); return roots[r][i] }
-        set { let (r, i) = split(s); roots[r][i] = newValue }
+        get { slots[index(s)!] }
+        set { slots[index(s)!] = newValue }
     }
 
     /// `section_mark_present()`.
@@ -169,18 +261,24 @@ struct SectionTable: Sendable {
         if highestPresent.map({ s > $0 }) ?? true { highestPresent = s }
     }
 
-    /// Every section with a flag or a usage, ascending.
+    /// Bytes this table's storage holds (capacity, not just use): for comparing with the kernel.
+    var storageBytes: Int {
+        rootBlocks.capacity * MemoryLayout<UInt32>.stride + slots.capacity * MemoryLayout<SectionSlot>.stride
+            + rootIndices.capacity * MemoryLayout<Int>.stride + usage.storageBytes
+    }
+
+    /// Every section with a flag or a usage, ascending (optionally only those in `bounds`).
     func forEachUsed(in bounds: ClosedRange<SectionNumber>? = nil, _ body: (SectionNumber, SectionSlot) -> Void) {
-        guard !roots.isEmpty else { return }
-        let lo = bounds.map { split($0.lowerBound).0 } ?? 0
-        let hi = bounds.map { min(split($0.upperBound).0, roots.count - 1) } ?? roots.count - 1
-        guard lo <= hi else { return }
+        guard !rootBlocks.isEmpty else { return }
+        let shift = UInt64(geometry.rootShift)
+        let lo = bounds.map { Int(truncatingIfNeeded: $0.lowerBound.rawValue >> shift) } ?? 0
+        let hi = bounds.map { Int(truncatingIfNeeded: $0.upperBound.rawValue >> shift) } ?? Int.max
         for r in rootIndices where r >= lo && r <= hi {
-            let root = roots[r]
-            for i in 0..<root.count where !root[i].isUnused {
-                let s = SectionNumber(UInt64(r) << UInt64(geometry.rootShift) | UInt64(i))
+            let base = (Int(rootBlocks[r]) - 1) << geometry.rootShift
+            for i in 0..<Int(geometry.sectionsPerRoot) where !slots[base + i].isUnused {
+                let s = SectionNumber(UInt64(r) << shift | UInt64(i))
                 if let b = bounds, !b.contains(s) { continue }
-                body(s, root[i])
+                body(s, slots[base + i])
             }
         }
     }

@@ -27,18 +27,19 @@ extension SparseMemory {
         try checkAddressable(pfn, nr, log: &log)
         if var a = altmap {
             guard a.basePFN == pfn, a.offset <= nr else {
-                log.once("__add_pages.altmap", .warn, KernelMessages.invalidAltmap)
+                warnOnce(.invalidAltmap, KernelMessages.invalidAltmap, log: &log)
                 throw KernelError(.EINVAL, KernelMessages.invalidAltmap)
             }
             a.alloc = .zero
             altmap = a
         }
-        switch behaviour.hotplugGranularity {
+        switch era.granularity {
         case .section:
             try addWholeSections(pfn, nr, altmap: &altmap, log: &log)
         case .subsectionV7, .subsection:
             try checkPFNSpan(pfn, nr, function: "__add_pages", log: &log)
-            for chunk in hotplugChunks(pfn, nr) {
+            var chunks = ChunkLoop(geometry, pfn, nr, zeroChunk: Self.zeroChunk(pfn, nr, geometry, era))
+            while let chunk = chunks.next() {
                 if v7 {
                     // v7's __add_section: a valid first pfn is -EEXIST, which __add_pages ignores
                     // ("EEXIST is finally dealt with by ioresource collision check").
@@ -52,16 +53,33 @@ extension SparseMemory {
         }
     }
 
+    /// The chunks of ``hotplugChunks(_:_:)`` without building an array (the common, non-zero case).
+    struct ChunkLoop {
+        var walk: SectionWalk.Iterator
+        var zeroChunk: SectionChunk?
+        init(_ geometry: SectionGeometry, _ pfn: PFN, _ nr: PageCount, zeroChunk: SectionChunk?) {
+            walk = SectionWalk(pfn, nr, geometry: geometry).makeIterator()
+            self.zeroChunk = zeroChunk
+        }
+        @inline(__always) mutating func next() -> SectionChunk? {
+            if let z = zeroChunk { zeroChunk = nil; return z }
+            return walk.next()
+        }
+    }
+
     /// The chunks the era's section loop visits. 5.5+ walks `while pfn < end_pfn` (no chunk for
     /// zero pages); 5.3/5.4 and v7 loop `start_sec ..= end_sec` with `end_sec` from `pfn + nr - 1`,
     /// which for zero pages inside a section visits that section with a zero-page chunk.
     func hotplugChunks(_ pfn: PFN, _ nr: PageCount) -> [SectionChunk] {
-        if nr.rawValue == 0 {
-            guard !behaviour.has(.hotplugLoopByPFN), pfn.rawValue != 0,
-                  geometry.offsetInSection(pfn) != 0 else { return [] }
-            return [SectionChunk(section: geometry.section(of: pfn), pfn: pfn, pages: .zero, isWholeSection: false)]
-        }
-        return Array(SectionWalk(pfn, nr, geometry: geometry))
+        if let z = Self.zeroChunk(pfn, nr, geometry, era) { return [z] }
+        return nr.rawValue == 0 ? [] : Array(SectionWalk(pfn, nr, geometry: geometry))
+    }
+
+    /// The zero-page chunk 5.3/5.4 and v7 visit for `nr_pages == 0` inside a section.
+    @inline(__always)
+    static func zeroChunk(_ pfn: PFN, _ nr: PageCount, _ g: SectionGeometry, _ era: Era) -> SectionChunk? {
+        guard nr.rawValue == 0, !era.loopByPFN, pfn.rawValue != 0, g.offsetInSection(pfn) != 0 else { return nil }
+        return SectionChunk(section: g.section(of: pfn), pfn: pfn, pages: .zero, isWholeSection: false)
     }
 
     /// The addressable check of the era (see ``addPages(_:_:altmap:log:)``). Also refuses a range
@@ -95,11 +113,11 @@ extension SparseMemory {
 
     /// `check_pfn_span(pfn, nr_pages, reason)`: with SPARSEMEM_VMEMMAP both must be multiples of
     /// `PAGES_PER_SUBSECTION` (v7: its `PAGES_PER_SUB_SECTION`), else the WARN and -EINVAL.
-    mutating func checkPFNSpan(_ pfn: PFN, _ nr: PageCount, function: String, log: inout KernelLog) throws(KernelError) {
+    mutating func checkPFNSpan(_ pfn: PFN, _ nr: PageCount, function: StaticString, log: inout KernelLog) throws(KernelError) {
         let unit = geometry.pagesPerUnit
         guard !pfn.isMultiple(of: unit) || !nr.isMultiple(of: unit) else { return }
         let text = KernelMessages.misaligned(function, start: pfn, last: pfn.rawValue &+ nr.rawValue &- 1,
-                                             hexPrefix: behaviour.has(.misalignedWarnHexPrefix))
+                                             hexPrefix: era.hexPrefix)
         log.warn(text)
         throw KernelError(.EINVAL, text)
     }
@@ -108,49 +126,55 @@ extension SparseMemory {
     /// `sparse_init_one_section` (which keeps PRESENT/ONLINE/EARLY/TAINT and ORs in HAS_MEM_MAP).
     mutating func sparseAddSection(_ chunk: SectionChunk, altmap: inout VMemAltmap?, log: inout KernelLog) throws(KernelError) {
         let s = chunk.section
-        table.indexInit(s)
-        var slot = table[s]
-        // section_activate: a usage is allocated on first use and freed again on failure.
-        let newUsage = slot.usage == 0
-        if newUsage { slot.usage = table.usage.allocate(boot: false) }
-        let id = slot.usage
-        func undoUsage(_ t: inout SectionTable) { if newUsage { t.usage.release(id) } }
-        guard let mask = SectionMask.forRange(chunk.pfn, chunk.pages, geometry: geometry, v7: v7) else {
-            undoUsage(&table)
+        let i = table.slotIndex(creating: s)
+        // section_activate: fill_subsection_map's checks. A usage allocated for this call would
+        // be freed again on failure; since a fresh usage is empty it cannot collide, so it is
+        // allocated only once the mask is known to be non-empty.
+        let g = geometry
+        guard let mask = SectionMask.forRange(chunk.pfn, chunk.pages, geometry: g, v7: era.granularity == .subsectionV7) else {
             throw KernelError(.EINVAL)
         }
-        if table.usage.intersects(id, .map, mask) {
-            undoUsage(&table)
+        var slot = table[at: i]
+        if slot.usage == 0 {
+            slot.usage = table.usage.allocate()
+            slot.bootUsage = false
+        } else if table.usage.intersects(slot.usage, .map, mask) {
             throw KernelError(.EEXIST)
         }
-        table.usage.set(id, .map, mask)
-        table[s] = slot
+        let id = slot.usage
         // The early-section shortcut: a partial add into a boot section reuses its memmap.
-        if !(chunk.pages < geometry.pagesPerSection && isEarly(slot)) {
+        let early = era.earlyFlag ? slot.flags.contains(.early) : slot.bootUsage
+        let reuse = !chunk.isWholeSection && early
+        let units = SectionMask.covering(chunk, geometry: g)
+        if altmap == nil && (reuse || units == mask) {
+            let pmd = !reuse && (chunk.isWholeSection ? vmemmapWhole : vmemmapPartial).mapping == .pmd
+            table.usage.activate(id, mask, memmap: !reuse, pmd: pmd)
+            slot.flags.formUnion([.present, .hasMemMap])
+            table[at: i] = slot
+            table.notePresent(s)
+            return
+        }
+        table[at: i] = slot
+        table.usage.set(id, .map, mask)
+        if !reuse {
             do {
-                try populate(s, units: coveringUnits(chunk), wholeSection: chunk.isWholeSection, altmap: &altmap, log: &log)
+                try populate(s, usage: id, units: units, wholeSection: chunk.isWholeSection, altmap: &altmap, log: &log)
             } catch {
                 // section_activate's rollback: section_deactivate(pfn, nr, altmap), then -ENOMEM.
                 table.usage.clear(id, .map, mask)
                 if table.usage.isEmpty(id, .map) {
-                    if !table.usage.isBoot(id) { table.usage.release(id); table[s].usage = 0 }
-                    table[s].flags = []
+                    if !slot.bootUsage { table.usage.release(id); table[at: i].usage = 0 }
+                    table[at: i].flags = []
                 }
                 throw error
             }
         }
-        table.markPresent(s)
-        table[s].flags.insert(.hasMemMap)
+        table[at: i].flags.insert(.hasMemMap)
+        table.markPresent(s, at: i)
     }
 
-    /// The units whose struct pages a chunk needs: `__populate_section_memmap` widens the pfn
-    /// range to whole sub-sections (v7: whole `SECTION_ACTIVE_SIZE` units).
-    func coveringUnits(_ chunk: SectionChunk) -> SectionMask? {
-        guard chunk.pages.rawValue > 0 else { return nil }
-        let first = geometry.unitIndex(of: chunk.pfn)
-        let last = geometry.unitIndex(of: chunk.pfn + PageCount(chunk.pages.rawValue - 1))
-        return SectionMask(first...last)
-    }
+    /// See ``SectionMask/covering(_:geometry:)``.
+    func coveringUnits(_ chunk: SectionChunk) -> SectionMask? { SectionMask.covering(chunk, geometry: geometry) }
 
     /// Pre-5.3 `__add_pages`: every touched section, whole, through `__add_section` →
     /// `sparse_add_one_section`. -EEXIST is swallowed; any other error ends the loop.
@@ -167,10 +191,10 @@ extension SparseMemory {
             if !pfnValid(geometry.firstPFN(of: s)) {
                 table.indexInit(s)   // -EEXIST from an existing root is fine here
                 if !table[s].flags.contains(.present) {
-                    let id = table.usage.allocate(boot: false)
+                    let id = table.usage.allocate()
                     table[s].usage = id
                     do {
-                        try populate(s, units: all, wholeSection: true, altmap: &altmap, log: &log)
+                        try populate(s, usage: id, units: all, wholeSection: true, altmap: &altmap, log: &log)
                     } catch {
                         table.usage.release(id); table[s].usage = 0
                         throw error

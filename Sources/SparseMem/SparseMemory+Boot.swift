@@ -24,8 +24,7 @@ extension SparseMemory {
             guard end > start else { continue }
             let maxPFN = geometry.maxPFN.rawValue
             if end > maxPFN {
-                log.once("mminit_validate_memmodel_limits", .warn,
-                         KernelMessages.warnOn("mm/sparse.c", "mminit_validate_memmodel_limits"))
+                warnOnce(.memmodelLimits, KernelMessages.warnOn("mm/sparse.c", "mminit_validate_memmodel_limits"), log: &log)
                 start = min(start, maxPFN); end = maxPFN
             }
             if end > start { ranges.append((PFN(start), PageCount(end - start))) }
@@ -48,8 +47,9 @@ extension SparseMemory {
         let all = SectionMask(0...(geometry.bitsPerSection - 1))
         let bootPolicy = VmemmapPolicy.forBoot(arch: arch)
         for s in newSections {
-            let id = table.usage.allocate(boot: true)
+            let id = table.usage.allocate()
             table[s].usage = id
+            table[s].bootUsage = true
             table.usage.set(id, .memmap, all)
             if bootPolicy.mapping == .pmd { table.usage.set(id, .pmd, all) }
             table[s].flags.insert(.hasMemMap)

@@ -10,7 +10,7 @@ extension SparseMemory {
     public func pfnValid(_ pfn: PFN) -> Bool {
         let s = geometry.section(of: pfn)
         guard let slot = table.slot(s), slot.flags.contains(.hasMemMap) else { return false }
-        switch behaviour.hotplugGranularity {
+        switch era.granularity {
         case .section: return true
         case .subsectionV7: return bitSet(slot, pfn)
         case .subsection: return slot.flags.contains(.early) || bitSet(slot, pfn)
@@ -145,4 +145,10 @@ extension SparseMemory {
             usageBytes: usageSize * UInt64(live),
             liveUsages: live)
     }
+}
+
+extension SparseMemory {
+    /// Bytes ndemu's own table storage holds (array capacities): the emulator's cost for the
+    /// sections it tracks, to compare with ``kernelAllocation``.
+    public var modelStorageBytes: ByteCount { ByteCount(UInt64(table.storageBytes)) }
 }

@@ -25,23 +25,24 @@ extension SparseMemory {
         defer { debugCheck(pfn, nr) }
         guard pfn.advanced(by: nr) != nil, pfn.rawValue &+ nr.rawValue <= geometry.maxPFN.rawValue else {
             // Past the section table: every section is "not valid".
-            log.once("__remove_section", .warn, KernelMessages.warnOn("mm/memory_hotplug.c", "__remove_section"))
+            warnOnce(.removeSectionNotValid, KernelMessages.removeSectionNotValid, log: &log)
             throw KernelError(.EINVAL, "ndemu: the range ends past MAX_PHYSMEM_BITS (\(arch.maxPhysmemBits) bits)")
         }
-        if behaviour.hotplugGranularity == .section {
+        if era.granularity == .section {
             try removeWholeSections(pfn, nr, altmap: &altmap, log: &log)
             return
         }
         try checkPFNSpan(pfn, nr, function: "__remove_pages", log: &log)
         var firstError: KernelError?
-        for chunk in hotplugChunks(pfn, nr) {
-            guard let slot = table.slot(chunk.section), slot.flags.contains(.hasMemMap) else {
-                let text = KernelMessages.warnOn("mm/memory_hotplug.c", "__remove_section")
-                log.once("__remove_section", .warn, text)
+        var chunks = ChunkLoop(geometry, pfn, nr, zeroChunk: Self.zeroChunk(pfn, nr, geometry, era))
+        while let chunk = chunks.next() {
+            guard let i = table.slotIndex(chunk.section), table[at: i].flags.contains(.hasMemMap) else {
+                let text = KernelMessages.removeSectionNotValid
+                warnOnce(.removeSectionNotValid, text, log: &log)
                 firstError = firstError ?? KernelError(.EINVAL, text)
                 continue
             }
-            if let e = sectionDeactivate(chunk, slot: slot, altmap: &altmap, log: &log) {
+            if let e = sectionDeactivate(chunk, at: i, altmap: &altmap, log: &log) {
                 firstError = firstError ?? e
             }
         }
@@ -49,13 +50,14 @@ extension SparseMemory {
     }
 
     /// `section_deactivate(pfn, nr_pages, altmap)` (5.3+, v7): returns the WARN as an error, or nil.
-    mutating func sectionDeactivate(_ chunk: SectionChunk, slot: SectionSlot, altmap: inout VMemAltmap?, log: inout KernelLog) -> KernelError? {
-        let s = chunk.section
-        let early = isEarly(slot)              // recorded on entry (the mmotm fix in 5.3)
+    mutating func sectionDeactivate(_ chunk: SectionChunk, at i: Int, altmap: inout VMemAltmap?, log: inout KernelLog) -> KernelError? {
+        let slot = table[at: i]
+        let early = era.isEarly(slot)          // recorded on entry (the mmotm fix in 5.3)
         let id = slot.usage
         let mask = SectionMask.forRange(chunk.pfn, chunk.pages, geometry: geometry, v7: v7)
-        let isSubset = id != 0 && (mask.map { table.usage.contains(id, .map, $0) } ?? true)
-        guard isSubset else {
+        // clear_subsection_map: the mask must be a subset of the map; then it is cleared.
+        let cleared: Bool? = id == 0 ? nil : mask.map { table.usage.clearMap(id, $0) } ?? table.usage.isEmpty(id, .map)
+        guard let empty = cleared else {
             let text: String
             if v7 {
                 let active = id == 0 ? 0 : table.usage.word(id, .map, 0)
@@ -67,28 +69,27 @@ extension SparseMemory {
             log.warn(text)
             return KernelError(.EINVAL, text)
         }
-        if let m = mask { table.usage.clear(id, .map, m) }
-        let empty = table.usage.isEmpty(id, .map)
 
         // The memmap (spec §3.6 step 4).
-        let range = coveringUnits(chunk)
+        let range = SectionMask.covering(chunk, geometry: geometry)
         if behaviour.has(.earlySectionMemmapNeverPartlyFreed) {
-            if !early { if let r = range { depopulate(s, units: r, altmap: &altmap) } }
-            else if empty { freeBootMemmap(s) }
+            if !early { if let r = range { depopulate(chunk.section, usage: id, units: r, altmap: &altmap) } }
+            else if empty { freeBootMemmap(usage: id) }
         } else {
-            if early && empty { freeBootMemmap(s) }
-            else if let r = range { depopulate(s, units: r, altmap: &altmap) }
+            if early && empty { freeBootMemmap(usage: id) }
+            else if let r = range { depopulate(chunk.section, usage: id, units: r, altmap: &altmap) }
         }
 
         if empty {
             // 5.3: keep the usage of an early section; 5.6+: keep a PageReserved (boot) usage.
-            let keep = behaviour.has(.bootUsageKeptByPageReserved) ? table.usage.isBoot(id) : early
+            let keep = behaviour.has(.bootUsageKeptByPageReserved) ? slot.bootUsage : early
             if !keep {
                 assert(table.usage.isEmpty(id, .memmap), "freeing a usage whose section still has memmap")
                 table.usage.release(id)
-                table[s].usage = 0
+                table[at: i].usage = 0
+                table[at: i].bootUsage = false
             }
-            table[s].flags = []
+            table[at: i].flags = []
         }
         return nil
     }
@@ -106,7 +107,7 @@ extension SparseMemory {
             guard let slot = table.slot(s), slot.flags.contains(.hasMemMap) else { throw KernelError(.EINVAL) }
             // The word and the usemap pointer are zeroed; a bootmem usemap is left behind (leaked),
             // a kmalloc'ed one freed. Either way the section no longer holds it.
-            if isEarly(slot) { freeBootMemmap(s) } else { depopulate(s, units: all, altmap: &altmap) }
+            if isEarly(slot) { freeBootMemmap(usage: slot.usage) } else { depopulate(s, usage: slot.usage, units: all, altmap: &altmap) }
             table.usage.clear(slot.usage, .map, all)
             table.usage.release(slot.usage)
             table[s] = SectionSlot()

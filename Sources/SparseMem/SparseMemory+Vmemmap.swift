@@ -5,11 +5,10 @@ extension SparseMemory {
     /// of `units` of section `s`: counts the vmemmap blocks that are not yet backed, takes them from
     /// the altmap when the arch's policy uses it (-ENOMEM, no fallback, when it runs out; blocks
     /// taken by this call go back), and marks the units populated.
-    mutating func populate(_ s: SectionNumber, units: SectionMask?, wholeSection: Bool,
+    mutating func populate(_ s: SectionNumber, usage id: UInt32, units: SectionMask?, wholeSection: Bool,
                            altmap: inout VMemAltmap?, log: inout KernelLog) throws(KernelError) {
         guard let units else { return }
-        let policy = VmemmapPolicy.forPopulate(arch: arch, wholeSection: wholeSection)
-        let id = table[s].usage
+        let policy = wholeSection ? vmemmapWhole : vmemmapPartial
         if policy.usesAltmap, var a = altmap {
             let newBlocks = unbackedBlocks(s, units: units, blockBytes: policy.blockBytes)
             var taken: UInt64 = 0
@@ -31,16 +30,16 @@ extension SparseMemory {
     /// `depopulate_section_memmap(pfn, nr, altmap)` → `vmemmap_free()`: unmarks the units; blocks
     /// left with no populated struct page are freed, to the altmap (`vmem_altmap_free`) when one is
     /// passed and the arch frees that kind of block there (x86: PMD blocks only).
-    mutating func depopulate(_ s: SectionNumber, units: SectionMask, altmap: inout VMemAltmap?) {
-        let id = table[s].usage
+    mutating func depopulate(_ s: SectionNumber, usage id: UInt32, units: SectionMask, altmap: inout VMemAltmap?) {
         guard id != 0 else { return }
+        guard var a = altmap else {
+            _ = table.usage.clearMemmap(id, units)
+            return
+        }
         let pmd = table.usage.intersects(id, .pmd, units)
         let mapping: VmemmapMapping = pmd ? .pmd : .basePages
-        let toAltmap = altmap != nil && (arch.family == .x86_64 ? mapping == .pmd : true)
-        guard toAltmap, var a = altmap else {
-            table.usage.clear(id, .memmap, units)
-            table.usage.clear(id, .altmap, units)
-            table.usage.clear(id, .pmd, units)
+        guard arch.family != .x86_64 || mapping == .pmd else {
+            _ = table.usage.clearMemmap(id, units)
             return
         }
         let blockBytes = VmemmapPolicy.blockBytes(mapping, arch: arch)
@@ -54,8 +53,7 @@ extension SparseMemory {
     }
 
     /// `free_map_bootmem()`: the whole boot memmap of an early section goes.
-    mutating func freeBootMemmap(_ s: SectionNumber) {
-        let id = table[s].usage
+    mutating func freeBootMemmap(usage id: UInt32) {
         guard id != 0 else { return }
         let all = SectionMask(0...(geometry.bitsPerSection - 1))
         table.usage.clear(id, .memmap, all)

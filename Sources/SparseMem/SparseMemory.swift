@@ -24,14 +24,58 @@ public struct SparseMemory: Sendable {
     public let behaviour: KernelBehaviour
     public let geometry: SectionGeometry
     var table: SectionTable
+    /// Era switches the hot paths test, resolved once from `behaviour`.
+    let era: Era
+    /// `vmemmap_populate`'s choice for a whole-section and a partial chunk on this arch.
+    let vmemmapWhole: VmemmapPolicy
+    let vmemmapPartial: VmemmapPolicy
+
+    struct Era: Sendable {
+        var granularity: KernelBehaviour.HotplugGranularity
+        var earlyFlag, loopByPFN, hexPrefix: Bool
+        init(_ b: KernelBehaviour) {
+            granularity = b.hotplugGranularity
+            earlyFlag = b.has(.sectionIsEarlyFlag)
+            loopByPFN = b.has(.hotplugLoopByPFN)
+            hexPrefix = b.has(.misalignedWarnHexPrefix)
+        }
+        /// `early_section(ms)` (see ``SparseMemory/isEarly(_:)``).
+        @inline(__always) func isEarly(_ slot: SectionSlot) -> Bool {
+            earlyFlag ? slot.flags.contains(.early) : slot.usage != 0 && slot.bootUsage
+        }
+    }
     /// Whether ``boot(systemRAM:log:)`` ran.
     public internal(set) var isBooted = false
+    /// The `WARN_ON_ONCE`/`pr_warn_once` sites that already fired in this emulated boot.
+    var warned: WarnOnceSite = []
+
+    /// Call sites that print once per boot.
+    struct WarnOnceSite: OptionSet, Sendable {
+        let rawValue: UInt8
+        /// `WARN_ON_ONCE(!valid_section(ms))` in `__remove_section`.
+        static let removeSectionNotValid = WarnOnceSite(rawValue: 1 << 0)
+        /// `pr_warn_once("memory add fail, invalid altmap")` in `__add_pages`.
+        static let invalidAltmap = WarnOnceSite(rawValue: 1 << 1)
+        /// `WARN_ON_ONCE(1)` in `mminit_validate_memmodel_limits`.
+        static let memmodelLimits = WarnOnceSite(rawValue: 1 << 2)
+    }
+
+    /// Prints `text` the first time `site` fires in this boot (the kernel's once-flag lives in
+    /// the kernel image, so it is per emulated machine, not per log).
+    @inline(__always) mutating func warnOnce(_ site: WarnOnceSite, _ text: @autoclosure () -> String, log: inout KernelLog) {
+        guard !warned.contains(site) else { return }
+        warned.insert(site)
+        log.warn(text())
+    }
 
     public init(arch: ArchProfile, behaviour: KernelBehaviour) {
         self.arch = arch
         self.behaviour = behaviour
         geometry = SectionGeometry(arch: arch, behaviour: behaviour)
         table = SectionTable(geometry: geometry)
+        era = Era(behaviour)
+        vmemmapWhole = VmemmapPolicy.forPopulate(arch: arch, wholeSection: true)
+        vmemmapPartial = VmemmapPolicy.forPopulate(arch: arch, wholeSection: false)
     }
 
     /// A fresh model for `--kernel`/`--arch` style names.
@@ -40,15 +84,12 @@ public struct SparseMemory: Sendable {
         self.init(arch: try ArchProfile(name: archName, behaviour: b), behaviour: b)
     }
 
-    var v7: Bool { behaviour.hotplugGranularity == .subsectionV7 }
+    @inline(__always) var v7: Bool { era.granularity == .subsectionV7 }
 
     /// `early_section(ms)` as the era defines it: the `SECTION_IS_EARLY` flag (5.3+), else
     /// whether the usage came from bootmem (v7's `is_early_section()`; before 5.3, the usemap
     /// page test in `free_section_usemap()`).
-    @inline(__always) func isEarly(_ slot: SectionSlot) -> Bool {
-        if behaviour.has(.sectionIsEarlyFlag) { return slot.flags.contains(.early) }
-        return slot.usage != 0 && table.usage.isBoot(slot.usage)
-    }
+    @inline(__always) func isEarly(_ slot: SectionSlot) -> Bool { era.isEarly(slot) }
 
     /// The pfn range of an address range: `PHYS_PFN(start)` and `size >> PAGE_SHIFT`, as
     /// `arch_add_memory(start, size)` computes them.
