@@ -127,9 +127,6 @@ struct LayoutValidator {
             for (j, other) in placed[region.dev] ?? [] where other.overlaps(range) {
                 throw fail(name, "\(range) overlaps namespaces[\(j)] \"\(namespaces[j].dev)\" \(other)")
             }
-            if region.labels == .none, range != region.range || !(placed[region.dev] ?? []).isEmpty {
-                throw fail(name, "a label-less region (labels \"none\") holds exactly one namespace spanning it, \(region.range); use labels v1.1 or v1.2 to divide \(region.dev)")
-            }
             placed[region.dev, default: []].append((i, range))
             cursor[region.dev] = range.end
             ranges.append(range)

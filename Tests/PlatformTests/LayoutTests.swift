@@ -71,7 +71,6 @@ let minimalLayout = #"""
         (#""start": "0x200000000", "size": "0xfc000000", "interleave_ways""#, #""start": "0x200000800", "size": "0xfc000000", "interleave_ways""#, #"regions[0] "region0""#, "page boundary"),
         (#""mode": "fsdax", "map": "dev", "align": "2M"}"#, #""mode": "fsdax", "size": "5G"}"#, #"namespaces[0] "namespace0.0""#, "larger than its region"),
         (#""mode": "fsdax", "map": "dev", "align": "2M"}"#, #""mode": "fsdax", "start": "0x2fa000000", "size": "64M"}"#, #"namespaces[0] "namespace0.0""#, "overflows its region"),
-        (#""mode": "fsdax", "map": "dev", "align": "2M"}"#, #""mode": "fsdax", "size": "64M"}"#, #"namespaces[0] "namespace0.0""#, "label-less region"),
         (#""mode": "fsdax", "map": "dev", "align": "2M"}"#, #""mode": "fsdax", "start": "0x200001000", "align": "3M"}"#, #"namespaces[0] "namespace0.0""#, "power of two"),
         (#""mode": "fsdax", "map": "dev", "align": "2M"}"#, #""mode": "raw", "map": "dev"}"#, #"namespaces[0] "namespace0.0""#, "map applies to fsdax and devdax only"),
         (#""mode": "fsdax", "map": "dev", "align": "2M"}"#, #""mode": "fsdax", "size": "0x1800"}"#, #"namespaces[0] "namespace0.0""#, "multiple of the page size"),
