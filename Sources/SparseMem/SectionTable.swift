@@ -43,7 +43,7 @@ struct UsagePool: Sendable {
         // Grow by a batch of zeroed records (as a slab cache would), handing out the lowest first.
         let first = words.count / stride
         let batch = Swift.max(16, first / 8)
-        words.append(contentsOf: repeatElement(0, count: batch * stride))
+        words.append(contentsOf: [UInt64](repeating: 0, count: batch * stride))
         for r in Swift.stride(from: first + batch, to: first + 1, by: -1) { freeList.append(UInt32(r)) }
         return UInt32(first + 1)
     }
@@ -237,7 +237,7 @@ struct SectionTable: Sendable {
         }
         let r = Int(truncatingIfNeeded: s.rawValue >> UInt64(geometry.rootShift))
         guard rootBlocks[r] == 0 else { return false }
-        slots.append(contentsOf: repeatElement(SectionSlot(), count: Int(geometry.sectionsPerRoot)))
+        slots.append(contentsOf: ContiguousArray(repeating: SectionSlot(), count: Int(geometry.sectionsPerRoot)))
         rootBlocks[r] = UInt32(rootIndices.count + 1)
         if let last = rootIndices.last, last > r {
             var lo = 0, hi = rootIndices.count

@@ -91,14 +91,14 @@ extension SparseMemory {
         let fits = pfn.rawValue >> (64 - shift) == 0 && nr.rawValue >> (64 - shift) == 0
             && startAddr.addingReportingOverflow(sizeBytes).overflow == false
         let maxPhys = arch.physicalLimit.rawValue - 1
-        if behaviour.has(.mhpRangeAllowed) {
+        if era.mhpRangeAllowed {
             let end = startAddr &+ sizeBytes
             if fits && startAddr < end && end - 1 <= maxPhys { return }
             let text = KernelMessages.hotplugRangeNotAllowed(start: startAddr, end: end, rangeStart: 0, rangeEnd: maxPhys)
             log.warn(text)
             throw KernelError(.E2BIG, text)
         }
-        if behaviour.has(.addressableCheck) {
+        if era.addressableCheck {
             let maxAddr = ((pfn.rawValue &+ nr.rawValue) << shift) &- 1
             if fits && maxAddr >> UInt64(arch.maxPhysmemBits) == 0 { return }
             let text = KernelMessages.exceedsAddressable(start: startAddr, maxAddress: maxAddr, physmemBits: arch.maxPhysmemBits)
@@ -113,6 +113,8 @@ extension SparseMemory {
 
     /// `check_pfn_span(pfn, nr_pages, reason)`: with SPARSEMEM_VMEMMAP both must be multiples of
     /// `PAGES_PER_SUBSECTION` (v7: its `PAGES_PER_SUB_SECTION`), else the WARN and -EINVAL.
+    /// For v7 the check (and its text) is inferred from v9's "Prepare for sub-section ranges"
+    /// context lines; v7's own copy of that patch was not read (spec §9).
     mutating func checkPFNSpan(_ pfn: PFN, _ nr: PageCount, function: StaticString, log: inout KernelLog) throws(KernelError) {
         let unit = geometry.pagesPerUnit
         guard !pfn.isMultiple(of: unit) || !nr.isMultiple(of: unit) else { return }

@@ -72,7 +72,7 @@ extension SparseMemory {
 
         // The memmap (spec §3.6 step 4).
         let range = SectionMask.covering(chunk, geometry: geometry)
-        if behaviour.has(.earlySectionMemmapNeverPartlyFreed) {
+        if era.neverPartlyFreeEarly {
             if !early { if let r = range { depopulate(chunk.section, usage: id, units: r, altmap: &altmap) } }
             else if empty { freeBootMemmap(usage: id) }
         } else {
@@ -82,7 +82,7 @@ extension SparseMemory {
 
         if empty {
             // 5.3: keep the usage of an early section; 5.6+: keep a PageReserved (boot) usage.
-            let keep = behaviour.has(.bootUsageKeptByPageReserved) ? slot.bootUsage : early
+            let keep = era.bootUsageKept ? slot.bootUsage : early
             if !keep {
                 assert(table.usage.isEmpty(id, .memmap), "freeing a usage whose section still has memmap")
                 table.usage.release(id)

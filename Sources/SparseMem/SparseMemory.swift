@@ -33,8 +33,13 @@ public struct SparseMemory: Sendable {
     struct Era: Sendable {
         var granularity: KernelBehaviour.HotplugGranularity
         var earlyFlag, loopByPFN, hexPrefix: Bool
+        var mhpRangeAllowed, addressableCheck, neverPartlyFreeEarly, bootUsageKept: Bool
         init(_ b: KernelBehaviour) {
             granularity = b.hotplugGranularity
+            mhpRangeAllowed = b.has(.mhpRangeAllowed)
+            addressableCheck = b.has(.addressableCheck)
+            neverPartlyFreeEarly = b.has(.earlySectionMemmapNeverPartlyFreed)
+            bootUsageKept = b.has(.bootUsageKeptByPageReserved)
             earlyFlag = b.has(.sectionIsEarlyFlag)
             loopByPFN = b.has(.hotplugLoopByPFN)
             hexPrefix = b.has(.misalignedWarnHexPrefix)
