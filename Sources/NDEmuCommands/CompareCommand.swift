@@ -30,18 +30,26 @@ struct CompareCommand: ParsableCommand {
     @OptionGroup var output: FormatOptions
 
     func run() throws {
-        let l = try Layout(contentsOfFile: layout)
         let fromSpec = try KernelSpec(parsing: from, input: "--from"), toSpec = try KernelSpec(parsing: to, input: "--to")
+        print(try Self.render(layout: layout, from: fromSpec, to: toSpec, arch: arch, format: output.format, colour: LayoutOutput.useColour))
+    }
+
+    /// What `run()` prints (without the final newline).
+    static func render(layout path: String, from: KernelSpec, to: KernelSpec, arch: String?, format: OutputFormat,
+                       colour: Bool) throws -> String {
+        let l = try Layout(contentsOfFile: path)
         let progress = LayoutOutput.Progress()
-        progress.update("simulating \(l.source) on \(fromSpec)…")
-        let a = try Machine.simulate(l, kernel: fromSpec, archName: arch)
-        progress.update("simulating \(l.source) on \(toSpec)…")
-        let b = try Machine.simulate(l, kernel: toSpec, archName: arch)
+        var sims: [Simulation] = []
+        for kernel in [from, to] {
+            sims.append(try Machine.simulate(l, kernel: kernel, archName: arch) { i, count, dev in
+                progress.update("[\(i)/\(count)] enabling \(dev) on \(kernel)…")
+            })
+        }
         progress.done()
-        let c = Comparison(from: a, to: b)
-        switch output.format {
-        case .json: print(c.json.rendered())
-        case .text: print(LayoutOutput.comparisonText(c, colour: LayoutOutput.useColour))
+        let c = Comparison(from: sims[0], to: sims[1])
+        switch format {
+        case .json: return c.json.rendered()
+        case .text: return LayoutOutput.comparisonText(c, colour: colour)
         }
     }
 }

@@ -45,9 +45,11 @@ enum LayoutOutput {
         }
         let widths = (0..<(rows.map(\.count).max() ?? 0)).map { i in rows.map { i < $0.count ? visible($0[i]) : 0 }.max() ?? 0 }
         return rows.map { row in
-            indent + row.enumerated().map { i, cell in
+            var line = indent + row.enumerated().map { i, cell in
                 i == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] - visible(cell) + 2)
             }.joined()
+            while line.last == " " { line.removeLast() }
+            return line
         }.joined(separator: "\n")
     }
 

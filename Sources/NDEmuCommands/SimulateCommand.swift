@@ -23,11 +23,21 @@ struct SimulateCommand: ParsableCommand {
     @OptionGroup var output: FormatOptions
 
     func run() throws {
-        let l = try Layout(contentsOfFile: layout)
-        let sim = try Machine.simulate(l, kernel: try kernel.spec(), archName: kernel.arch)
-        switch output.format {
-        case .json: print(sim.json.rendered())
-        case .text: print(LayoutOutput.simulationText(sim, colour: LayoutOutput.useColour))
+        print(try Self.render(layout: layout, kernel: try kernel.spec(), arch: kernel.arch, format: output.format,
+                              colour: LayoutOutput.useColour))
+    }
+
+    /// What `run()` prints (without the final newline).
+    static func render(layout path: String, kernel: KernelSpec, arch: String?, format: OutputFormat, colour: Bool) throws -> String {
+        let l = try Layout(contentsOfFile: path)
+        let progress = LayoutOutput.Progress()
+        let sim = try Machine.simulate(l, kernel: kernel, archName: arch) { i, count, dev in
+            progress.update("[\(i)/\(count)] enabling \(dev) on \(kernel)…")
+        }
+        progress.done()
+        switch format {
+        case .json: return sim.json.rendered()
+        case .text: return LayoutOutput.simulationText(sim, colour: colour)
         }
     }
 }

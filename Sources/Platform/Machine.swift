@@ -22,9 +22,11 @@ public struct Machine: Sendable {
     var claims: [String: Int] = [:]
 
     /// Boots `layout` (the arch from `archName`, else the layout's) and enables every namespace.
-    public static func simulate(_ layout: Layout, kernel: KernelSpec, archName: String? = nil) throws(InputError) -> Simulation {
+    /// `progress` hears (1-based index, count, namespace) before each namespace is enabled.
+    public static func simulate(_ layout: Layout, kernel: KernelSpec, archName: String? = nil,
+                                progress: (Int, Int, String) -> Void = { _, _, _ in }) throws(InputError) -> Simulation {
         var m = try Machine(layout, kernel: kernel, archName: archName)
-        m.enableAll()
+        m.enableAll(progress: progress)
         return m.simulation
     }
 
@@ -56,8 +58,12 @@ public struct Machine: Sendable {
     }
 
     /// Enables every namespace of the layout, in order.
-    public mutating func enableAll() {
-        for (ns, range) in layout.placedNamespaces { results.append(enable(ns, range: range)) }
+    public mutating func enableAll(progress: (Int, Int, String) -> Void = { _, _, _ in }) {
+        let all = layout.placedNamespaces
+        for (i, (ns, range)) in all.enumerated() {
+            progress(i + 1, all.count, ns.dev)
+            results.append(enable(ns, range: range))
+        }
     }
 
     /// Enables one namespace; failures are part of the result, as the kernel reports them.
