@@ -30,7 +30,10 @@ extension ImportedTopology {
         for bus in t.buses {
             for r in bus.regions {
                 guard let range = r.range, !memory.contains(where: { $0.range.contains(range) }) else { continue }
-                memory.append(MemoryRange(range: range, type: bus.provider == "e820" ? "Persistent Memory (legacy)" : "Persistent Memory"))
+                // Bus unknown (`ndctl list -R` without -B): a label-less region without DIMM
+                // mappings is what e820 / `memmap=` gives.
+                let legacy = bus.provider == "e820" || (bus.provider.isEmpty && !r.hasLabels && r.mappings.isEmpty)
+                memory.append(MemoryRange(range: range, type: legacy ? "Persistent Memory (legacy)" : "Persistent Memory"))
             }
         }
         memory.sort { $0.range.start < $1.range.start }
