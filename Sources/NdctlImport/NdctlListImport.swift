@@ -56,7 +56,8 @@ public enum NdctlListImport {
             let dev = "region\(r)"
             if let (b, i) = index(of: dev, in: topology) {
                 topology.buses[b].regions[i].namespaces.append(ns)
-                if unlisted.contains(dev) && (ns.rawUUID != nil || (ns.mode == .raw && ns.uuid != nil)) {
+                // A label-less (io) region holds exactly one namespace: a second one means labels.
+                if unlisted.contains(dev) {
                     topology.buses[b].regions[i].hasLabels = true
                 }
             } else {

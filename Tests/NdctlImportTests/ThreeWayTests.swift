@@ -59,6 +59,12 @@ struct ThreeWayTests {
             #expect(imported.stderr.contains("physical address unknown") || imported.stderr.contains("not listed"))
             let layout = try JSON(parsing: imported.stdout)
             #expect(layout["description"]?.stringValue?.contains("ASSUMED") == true)
+            // A region holding several namespaces is label-backed (an io region holds one).
+            for region in layout["regions"]?.arrayValue ?? [] {
+                let dev = region["dev"]?.stringValue ?? ""
+                let count = layout["namespaces"]?.arrayValue?.filter { $0["region"]?.stringValue == dev }.count ?? 0
+                if count > 1 { #expect(region["labels"]?.stringValue == "v1.2", "\(dev) from ndctl list \(flags.joined(separator: " "))") }
+            }
             // Raw sizes are the tree's, whatever the addresses.
             for (dev, expected) in tree.namespaces {
                 let ns = try #require(layout["namespaces"]?.arrayValue?.first { $0["dev"]?.stringValue == dev }, "\(dev) in \(flags)")
