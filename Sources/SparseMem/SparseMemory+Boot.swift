@@ -75,6 +75,7 @@ extension SparseMemory {
     /// section-aligned. The flag is never cleared until the section word is reset. No-op before 5.12.
     public mutating func moveToZoneDevice(_ pfn: PFN, _ nr: PageCount) {
         guard behaviour.has(.sectionTaintZoneDevice), let end = pfn.advanced(by: nr) else { return }
+        defer { debugCheck(pfn, nr) }
         for p in [pfn, end] where geometry.offsetInSection(p) != 0 {
             let s = geometry.section(of: p)
             if table.slot(s) != nil { table[s].flags.insert(.taintZoneDevice) }
@@ -86,6 +87,7 @@ extension SparseMemory {
     /// `WARN_ON`. Only RAM onlining (memory blocks) does this; ZONE_DEVICE never does.
     public mutating func setOnline(_ online: Bool, _ pfn: PFN, _ nr: PageCount, log: inout KernelLog) {
         guard behaviour.has(.sectionOnlineFlag), let end = pfn.advanced(by: nr), end <= geometry.maxPFN else { return }
+        defer { debugCheck(pfn, nr) }
         for chunk in SectionWalk(pfn.alignedDown(to: geometry.pagesPerSection), nr + (pfn - pfn.alignedDown(to: geometry.pagesPerSection)), geometry: geometry) {
             guard let slot = table.slot(chunk.section), slot.flags.contains(.hasMemMap) else {
                 log.warn(KernelMessages.warnOn("mm/sparse.c", online ? "online_mem_sections" : "offline_mem_sections"))
