@@ -36,6 +36,14 @@ struct SectionsCommand: ParsableCommand {
     @OptionGroup var output: FormatOptions
 
     func run() throws {
+        var out = ""
+        try render(into: &out)
+        Swift.print(out, terminator: "")
+    }
+
+    /// Runs the operations and writes the report (what `run()` prints).
+    func render(into out: inout String) throws {
+        func print(_ line: String) { out += line + "\n" }
         let (behaviour, arch) = try kernel.resolve()
         let ramRanges = try ram.map { r throws(InputError) in try AddressRange(parsing: r, input: "--ram") }
         let shown = try range.map { r throws(InputError) in try AddressRange(parsing: r, input: "--range") }

@@ -53,6 +53,47 @@ import NDEmuCore
         #expect(NDEmu.run(arguments: ["sections", "--bogus"]) == 2)
     }
 
+    /// Spec §8 example 1 through the CLI: 31 whole sections get a 2 MiB memmap each (62 MiB);
+    /// the 33 boot sections of the RAM range count as populated too.
+    @Test func example1Summary() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ndemu-sections-ex1-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let ops = dir.appendingPathComponent("ops.txt")
+        try "add 0x200000000 0xfc000000   # the PMEM beside RAM\n".write(to: ops, atomically: true, encoding: .utf8)
+        let summary = try SectionsCommand.parse(["--ram", "0x2fc000000-0x3ffffffff", "--ops", ops.path, "--kernel", "5.3",
+                                                 "--summary", "--format", "json"])
+        var out = ""
+        try summary.render(into: &out)
+        let json = try JSON(parsing: out)
+        #expect(json["ops"]?.uint64Value == 1 && json["ok"]?.uint64Value == 1 && json["failed"]?.uint64Value == 0)
+        #expect(json["memmap_bytes"]?.uint64Value == 62 << 20)
+        #expect(json["populated_sections"]?.uint64Value == 64)
+        #expect(json.objectEntries?.map(\.0) == ["ops", "ok", "failed", "memmap_bytes", "populated_sections"])
+
+        let text = try SectionsCommand.parse(["--ram", "0x2fc000000-0x3ffffffff", "--ops", ops.path, "--kernel", "5.3",
+                                              "--range", "0x2f8000000+128M"])
+        out = ""
+        try text.render(into: &out)
+        #expect(out.contains("section 0x5f [0x2f8000000-0x2ffffffff] PRESENT | HAS_MEM_MAP | ONLINE | EARLY\n  subsection_map ffffffffffffffff"))
+        #expect(!out.contains("section 0x60"))
+    }
+
+    @Test func failedOperationsAreListedWithTheKernelText() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ndemu-sections-fail-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let ops = dir.appendingPathComponent("ops.txt")
+        try "add 0x300000000 64M\nadd 0x303e00000 4M\nremove 0x304000000 2M\nadd 0x300100000 2M\n".write(to: ops, atomically: true, encoding: .utf8)
+        let cmd = try SectionsCommand.parse(["--ops", ops.path, "--kernel", "6.1"])
+        var out = ""
+        try cmd.render(into: &out)
+        #expect(out.contains("\(ops.path):2: add 0x303e00000 0x400000: -EEXIST (File exists)"))
+        #expect(out.contains("\(ops.path):3: remove 0x304000000 0x200000: -EINVAL (Invalid argument)\n  section already deactivated (0x304000 + 512)"))
+        #expect(out.contains("\(ops.path):4: add 0x300100000 0x200000: -EINVAL (Invalid argument)\n  Misaligned __add_pages start: 0x300100 end: #3002ff"))
+        #expect(out.contains("ops 4, ok 1, failed 3"))
+    }
+
     static let help = """
 OVERVIEW: Drive the sub-section engine: boot RAM, then add/remove ranges as
 __add_pages/__remove_pages would.
