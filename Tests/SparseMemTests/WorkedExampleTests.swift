@@ -98,6 +98,19 @@ struct WorkedExampleTests {
         #expect(m.remove(0x304000000, 0x1000000, log: &log) == .EINVAL)
     }
 
+    /// Example 3 on the v7 series: the same double removal warns with v7's own text.
+    @Test func example3V7WarningText() {
+        var m = K.memory("v7")
+        var log = KernelLog()
+        #expect(m.add(0x300000000, 0x4000000, log: &log) == nil)
+        #expect(m.add(0x304000000, 0x1000000, log: &log) == nil)
+        #expect(m.remove(0x300000000, 0x4000000, log: &log) == nil)
+        #expect(m.remove(0x300000000, 0x4000000, log: &log) == .EINVAL)
+        #expect(log.lines.last == "section already deactivated: active: 0xff00000000 mask: 0xffffffff")
+        // v7 has no early shortcut in pfn_valid and no SECTION_IS_EARLY flag.
+        #expect(m.section(SectionNumber(0x60))?.flags == [.present, .hasMemMap])
+    }
+
     /// Example 4: an unaligned add.
     @Test(arguments: [("5.3", "Misaligned __add_pages start: 0x300100 end: #3002ff"),
                       ("6.1", "Misaligned __add_pages start: 0x300100 end: #3002ff"),
