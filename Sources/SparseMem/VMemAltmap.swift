@@ -24,16 +24,20 @@ public struct VMemAltmap: Hashable, Sendable {
         self.align = align; self.alloc = alloc
     }
 
-    /// `vmem_altmap_offset()`: pfns from `base_pfn` to the first one `pfn_to_page()` is valid for.
-    public var offset: PageCount { reserve + free }
+    /// `vmem_altmap_offset()`: pfns from `base_pfn` to the first one `pfn_to_page()` is valid for
+    /// (saturating at 2^64 − 1 for nonsense values, which `__add_pages` then refuses).
+    public var offset: PageCount {
+        let (r, o) = reserve.rawValue.addingReportingOverflow(free.rawValue)
+        return PageCount(o ? .max : r)
+    }
 
-    /// `vmem_altmap_next_pfn()`.
-    public var nextPFN: PFN { basePFN + reserve + alloc + align }
+    /// `vmem_altmap_next_pfn()` (wrapping, as the kernel's unsigned arithmetic does).
+    public var nextPFN: PFN { PFN(basePFN.rawValue &+ reserve.rawValue &+ alloc.rawValue &+ align.rawValue) }
 
     /// `vmem_altmap_nr_free()`: `free - (alloc + align)`, or 0.
     public var nrFree: PageCount {
-        let used = alloc.rawValue + align.rawValue
-        return free.rawValue > used ? PageCount(free.rawValue - used) : .zero
+        let (used, o) = alloc.rawValue.addingReportingOverflow(align.rawValue)
+        return !o && free.rawValue > used ? PageCount(free.rawValue - used) : .zero
     }
 
     /// `altmap_alloc_block_buf(size, altmap)`: hands out `size` bytes of the reserved pages.
@@ -52,8 +56,9 @@ public struct VMemAltmap: Hashable, Sendable {
         let nrPFNs = size.rawValue >> UInt64(pageShift)
         let next = nextPFN.rawValue
         let alignTo = UInt64(1) << UInt64(nrPFNs.trailingZeroBitCount)
-        let nrAlign = ((next + alignTo - 1) & ~(alignTo - 1)) - next
-        guard nrPFNs + nrAlign <= nrFree.rawValue else { return nil }
+        let nrAlign = ((next &+ alignTo &- 1) & ~(alignTo &- 1)) &- next
+        let (need, overflow) = nrPFNs.addingReportingOverflow(nrAlign)
+        guard !overflow, need <= nrFree.rawValue else { return nil }
         alloc += PageCount(nrPFNs)
         align += PageCount(nrAlign)
         return PFN(next + nrAlign)

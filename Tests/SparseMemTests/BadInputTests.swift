@@ -82,3 +82,19 @@ struct BadInputTests {
         #expect(SubsectionMap(count: 512, bits: 1...2).words == [6, 0, 0, 0, 0, 0, 0, 0])
     }
 }
+
+@Suite("Bad input: altmaps")
+struct AltmapBadInputTests {
+    @Test func nonsenseAltmapIsRefusedNotTrapped() {
+        var m = K.memory("6.1")
+        var log = KernelLog()
+        var altmap: VMemAltmap? = VMemAltmap(basePFN: PFN(0x300000), reserve: PageCount(.max), free: PageCount(.max))
+        #expect(throws: KernelError(.EINVAL, "memory add fail, invalid altmap")) {
+            try m.addPages(PFN(0x300000), PageCount(0x8000), altmap: &altmap, log: &log)
+        }
+        var a = VMemAltmap(basePFN: PFN(.max - 3), reserve: 2, free: PageCount(.max), align: PageCount(.max))
+        #expect(a.allocateBlock(ByteCount.mib(2), pageShift: 12, log: &log) == nil)
+        #expect(a.allocateBlock(ByteCount(100), pageShift: 12, log: &log) == nil)
+        #expect(log.lines.last == "altmap_alloc_block_buf: allocations must be multiple of PAGE_SIZE (100)")
+    }
+}
