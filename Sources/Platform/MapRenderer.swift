@@ -206,7 +206,8 @@ public struct MapRenderer: Sendable {
         body { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; margin: 16px; color: #111; background: #fff; }
         h1 { font-size: 18px; margin: 0 0 4px; } p.sub { color: #555; margin: 0 0 12px; }
         .map { overflow-x: auto; border: 1px solid #ddd; padding: 4px; }
-        .map svg { display: block; }
+        .map svg { display: block; } .map svg.fit { width: 100%; height: auto; }
+        .tools { margin: 6px 0; font-size: 13px; color: #333; }
         table { border-collapse: collapse; margin: 12px 0; font-size: 13px; }
         th, td { border: 1px solid #ccc; padding: 3px 8px; text-align: left; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
         .ok { color: #1e7b1e; } .err { color: #c0392b; font-weight: bold; }
@@ -224,7 +225,9 @@ public struct MapRenderer: Sendable {
             h += #"<span><i style="background:\#(colour)"></i>\#(esc(name))</span>"#
         }
         h += #"<span><i style="background:repeating-linear-gradient(45deg,#f6d5d1 0 3px,#c0392b 3px 4px)"></i>start_pad / end_trunc (lost)</span></div>"#
+        h += #"<div class="tools"><label><input type="checkbox" id="fit"> fit the map to the window (unchecked: actual size, scroll sideways)</label></div>"#
         h += "\n<div class=\"map\">\n" + svg() + "\n</div>\n"
+        h += #"<script>document.getElementById('fit').addEventListener('change', function (e) { document.querySelector('.map svg').classList.toggle('fit', e.target.checked); });</script>"# + "\n"
         if let sim = simulation {
             h += "<table><tr><th>namespace</th><th>mode</th><th>range</th><th>status</th><th>usable</th><th>start_pad</th><th>end_trunc</th><th>memmap</th></tr>\n"
             for n in sim.namespaces {

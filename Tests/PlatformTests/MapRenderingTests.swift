@@ -110,3 +110,24 @@ import NDEmuCore
         #expect(colours >= 8, "the drawing uses the palette (\(colours) colours)")
     }
 }
+
+/// Readable at every scale: on every corpus layout, each region and namespace box is wide enough
+/// to see and is named in the SVG, from 16 MiB CXL-era regions to 3 TiB interleave sets.
+@Suite struct MapReadabilityTests {
+    @Test(arguments: Corpus.layoutNames)
+    func everyRegionAndNamespaceIsVisibleAndNamed(name: String) throws {
+        let l = try Layout(contentsOfFile: Corpus.path(name))
+        let arch = try ArchProfile(name: l.arch, behaviour: KernelBehaviour(.default))
+        let map = AddressMap(layout: l, simulation: nil, arch: arch)
+        let svg = MapRenderer(layout: l, simulation: nil, arch: arch, title: name).svg()
+        for r in l.regions {
+            #expect(map.span(r.range).width >= 40, "\(r.dev) (\(r.range.size.shortDescription)) is drawn \(map.span(r.range).width) px wide")
+            #expect(svg.contains(r.dev))
+        }
+        for (ns, range) in l.placedNamespaces {
+            #expect(map.span(range).width >= 40, "\(ns.dev) is drawn \(map.span(range).width) px wide")
+            #expect(svg.contains(ns.dev))
+        }
+        #expect(map.totalWidth < 20_000, "the picture stays scrollable: \(map.totalWidth) px")
+    }
+}
