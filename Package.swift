@@ -52,7 +52,10 @@ let package = Package(
             name: "LibNVDIMMTests",
             dependencies: ["LibNVDIMM", "MemRemap", "IOMem", "NDEmuCore", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
-        .testTarget(name: "PlatformTests", dependencies: ["Platform", "LibNVDIMM", "NDEmuCore"]),
+        .testTarget(
+            name: "PlatformTests",
+            dependencies: ["Platform", "LibNVDIMM", "NDEmuCore", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
         .testTarget(name: "NdctlImportTests", dependencies: ["NdctlImport", "Platform", "LibNVDIMM", "NDEmuCore"]),
         .testTarget(name: "NDEmuCommandsTests", dependencies: ["NDEmuCommands", "NDEmuCore"]),
     ]
