@@ -8,17 +8,24 @@ import Platform
 struct IOMemCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "iomem",
-        abstract: "Print /proc/iomem for a machine: its firmware (e820) map after memmap= options.",
+        abstract: "Print /proc/iomem for a machine: its e820 map after memmap=, and enabled namespaces.",
         discussion: """
         The machine comes from a LAYOUT file (its "memory" entries) or from --ram/--pmem/--cmdline. \
-        The tree is what the kernel builds at boot (e820__reserve_resources(), after trim_bios_range() \
-        on x86); namespaces are not enabled here, so no namespaceX.Y children appear yet. PCI, ROM \
-        and kernel-image resources are not modelled.
+        The top level is what the kernel builds at boot (e820__reserve_resources(), after \
+        trim_bios_range() on x86). With a LAYOUT its namespaces are then enabled on --kernel, and \
+        each one that enables claims its range as the drivers do: namespaceX.Y over the whole \
+        namespace (raw, fsdax, sector), or over the info block and memmap with a daxX.Y sibling \
+        over the data (devdax, as 6.1 shows it); a namespace that fails claims nothing. \
+        --no-namespaces shows the boot tree only. PCI, ROM and kernel-image resources are not modelled.
         Example: ndemu iomem --ram 0-0x7fffffff --ram 0x100000000-0x3ffffffff --cmdline 'memmap=0xfc000000!8G'
         """
     )
 
     @OptionGroup var machine: MachineOptions
+
+    @Flag(name: .customLong("no-namespaces"), help: "With a LAYOUT: show the boot tree, without enabling its namespaces.")
+    var noNamespaces = false
+
     @OptionGroup var kernel: KernelOptions
     @OptionGroup var output: FormatOptions
 
@@ -26,11 +33,42 @@ struct IOMemCommand: ParsableCommand {
 
     func run() throws {
         let (behaviour, arch) = try machine.resolve(kernel)
-        let host = try machine.boot(arch: arch, behaviour: behaviour)
-        switch output.format {
-        case .text: print(host.iomem.procIomem, terminator: "")
-        case .json: print(host.iomem.json.rendered())
+        var tree = try machine.boot(arch: arch, behaviour: behaviour).iomem
+        if let path = machine.layout, !noNamespaces {
+            tree = try Self.withNamespaces(Layout(contentsOfFile: path), kernel: behaviour.kernel, arch: arch)
         }
+        switch output.format {
+        case .text: print(tree.procIomem, terminator: "")
+        case .json: print(tree.json.rendered())
+        }
+    }
+
+    /// /proc/iomem text for a layout file after its namespaces are enabled on `kernel`.
+    static func renderedIomem(layoutPath: String, kernel: String = "6.1") throws -> String {
+        let spec = try KernelSpec(parsing: kernel)
+        let layout = try Layout(contentsOfFile: layoutPath)
+        let arch = try ArchProfile(name: layout.arch, behaviour: KernelBehaviour(spec))
+        return try withNamespaces(layout, kernel: spec, arch: arch).procIomem
+    }
+
+    /// The iomem tree after the layout's namespaces are enabled (Platform's `Machine`), each
+    /// successful one claiming its range (`devm_request_mem_region()` in `devm_nsio_enable()`;
+    /// devdax: the namespace up to the data, and the dax device over the data, as 6.1 shows).
+    static func withNamespaces(_ layout: Layout, kernel: KernelSpec, arch: ArchProfile) throws(InputError) -> ResourceTree {
+        var m = try Machine(layout, kernel: kernel, archName: arch.name)
+        m.enableAll()
+        var tree = m.host.iomem
+        for r in m.results where r.error == nil {
+            if r.mode == .devdax, let data = r.dataRange, data.start > r.range.start,
+               let head = AddressRange(start: r.range.start, end: data.start) {
+                try? tree.requestRegion(head, name: r.dev)
+                let id = r.dev.dropFirst("namespace".count)
+                try? tree.requestRegion(data, name: "dax" + (id.isEmpty ? "0.0" : String(id)), flags: [])
+            } else {
+                try? tree.requestRegion(r.range, name: r.dev)
+            }
+        }
+        return tree
     }
 }
 

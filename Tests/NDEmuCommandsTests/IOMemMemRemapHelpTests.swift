@@ -13,18 +13,22 @@ import NDEmuCore
     }
 
     static let iomem = """
-OVERVIEW: Print /proc/iomem for a machine: its firmware (e820) map after
-memmap= options.
+OVERVIEW: Print /proc/iomem for a machine: its e820 map after memmap=, and
+enabled namespaces.
 
 The machine comes from a LAYOUT file (its "memory" entries) or from
---ram/--pmem/--cmdline. The tree is what the kernel builds at boot
-(e820__reserve_resources(), after trim_bios_range() on x86); namespaces are not
-enabled here, so no namespaceX.Y children appear yet. PCI, ROM and kernel-image
-resources are not modelled.
+--ram/--pmem/--cmdline. The top level is what the kernel builds at boot
+(e820__reserve_resources(), after trim_bios_range() on x86). With a LAYOUT its
+namespaces are then enabled on --kernel, and each one that enables claims its
+range as the drivers do: namespaceX.Y over the whole namespace (raw, fsdax,
+sector), or over the info block and memmap with a daxX.Y sibling over the data
+(devdax, as 6.1 shows it); a namespace that fails claims nothing.
+--no-namespaces shows the boot tree only. PCI, ROM and kernel-image resources
+are not modelled.
 Example: ndemu iomem --ram 0-0x7fffffff --ram 0x100000000-0x3ffffffff --cmdline
 'memmap=0xfc000000!8G'
 
-USAGE: ndemu iomem [<layout>] [--ram <range> ...] [--pmem <range> ...] [--cmdline <text>] [--kernel <version>] [--arch <arch>] [--format <format>]
+USAGE: ndemu iomem [<layout>] [--ram <range> ...] [--pmem <range> ...] [--cmdline <text>] [--no-namespaces] [--kernel <version>] [--arch <arch>] [--format <format>]
 
 ARGUMENTS:
   <layout>                A layout file (Namespaces/*.json); its "memory"
@@ -37,6 +41,8 @@ OPTIONS:
                           Memory"); repeatable.
   --cmdline <text>        Kernel command line; its memmap= options (nn!ss,
                           nn$ss, nn@ss, …) change the map.
+  --no-namespaces         With a LAYOUT: show the boot tree, without enabling
+                          its namespaces.
   --kernel <version>      Kernel version X.Y (4.15 and later), or 'v7' for the
                           May 2019 sub-section series. (default: 6.1)
   --arch <arch>           Architecture: x86_64, x86_64-la57, arm64-4k,
