@@ -101,8 +101,11 @@ public struct MapRenderer: Sendable {
                     s.rect(left + sp.x, y, sp.width, 40, fill: "url(#lost)", stroke: Self.failStroke, title: "\(ns.dev) end_trunc \(n.endTrunc.humanDescription)")
                     s.label(left + sp.x, y + 20, sp.width, 20, "end_trunc", second: nil)
                 }
-                s.rect(left + x, y, w, 40, fill: "none", stroke: "#222", title: "\(ns.dev) \(ns.mode.rawValue) \(range)")
-                s.label(left + x, y, w, 20, ns.dev, second: "\(ns.mode.rawValue) \(n.usableSize?.shortDescription ?? "")")
+                let daxOff = n.daxWorks == false
+                s.rect(left + x, y, w, 40, fill: "none", stroke: daxOff ? Self.failStroke : "#222",
+                       title: "\(ns.dev) \(ns.mode.rawValue) \(range)" + (daxOff ? ": fsdax DAX disabled (start_pad puts DAX pfns below the data)" : ""),
+                       strokeWidth: daxOff ? 2 : 1)
+                s.label(left + x, y, w, 20, ns.dev + (daxOff ? " (DAX off)" : ""), second: nil, colour: daxOff ? Self.failStroke : "#000")
             } else {
                 let failed = result.map { !$0.isOK } ?? false
                 s.rect(left + x, y, w, 40, fill: failed ? "#fbe3e0" : "#eeeeee", stroke: failed ? Self.failStroke : "#222",
@@ -229,12 +232,12 @@ public struct MapRenderer: Sendable {
         h += "\n<div class=\"map\">\n" + svg() + "\n</div>\n"
         h += #"<script>document.getElementById('fit').addEventListener('change', function (e) { document.querySelector('.map svg').classList.toggle('fit', e.target.checked); });</script>"# + "\n"
         if let sim = simulation {
-            h += "<table><tr><th>namespace</th><th>mode</th><th>range</th><th>status</th><th>usable</th><th>start_pad</th><th>end_trunc</th><th>memmap</th></tr>\n"
+            h += "<table><tr><th>namespace</th><th>mode</th><th>range</th><th>status</th><th>usable</th><th>start_pad</th><th>end_trunc</th><th>memmap</th><th>DAX</th></tr>\n"
             for n in sim.namespaces {
                 let status = n.error.map { #"<span class="err">\#(esc("-\($0.errno.name)"))</span>"# } ?? #"<span class="ok">ok</span>"#
                 h += "<tr><td>\(esc(n.dev))</td><td>\(esc(n.mode.rawValue + (n.map.map { "/\($0.rawValue)" } ?? "")))</td><td>\(esc(n.range.description))</td><td>\(status)</td>"
                 h += "<td class=\"num\">\(esc(n.usableSize?.humanDescription ?? "–"))</td><td class=\"num\">\(esc(n.startPad.isZero ? "0" : n.startPad.humanDescription))</td>"
-                h += "<td class=\"num\">\(esc(n.endTrunc.isZero ? "0" : n.endTrunc.humanDescription))</td><td>\(esc(n.memmapBytes.isZero ? "–" : "\(n.memmapBytes.humanDescription) (\(n.memmapLocation.rawValue))"))</td></tr>\n"
+                h += "<td class=\"num\">\(esc(n.endTrunc.isZero ? "0" : n.endTrunc.humanDescription))</td><td>\(esc(n.memmapBytes.isZero ? "–" : "\(n.memmapBytes.humanDescription) (\(n.memmapLocation.rawValue))"))</td><td>\(n.daxWorks.map { $0 ? "yes" : #"<span class="err">disabled (start_pad)</span>"# } ?? "–")</td></tr>\n"
             }
             h += "</table>\n<h2 style=\"font-size:15px\">Kernel log</h2>\n<pre>" + esc(sim.log.map(\.text).joined(separator: "\n")) + "</pre>\n"
         }

@@ -29,6 +29,17 @@ import NDEmuCore
         #expect(svg.contains("failed: devm_memremap_pages attempted on mixed region"))
     }
 
+    @Test func padsTruncationAndABrokenDAXPathAreVisible() throws {
+        let l = try Layout(contentsOfFile: Corpus.path("pmem-vs-pmem-one-section.json"))
+        let sim = try Machine.simulate(l, kernel: try KernelSpec(parsing: "5.2"))
+        let r = MapRenderer(layout: l, simulation: sim, arch: sim.arch, title: "e3")
+        let svg = r.svg()
+        for label in ["namespace0.0 start_pad 64.00 MiB", "namespace1.0 end_trunc 64.00 MiB", "fsdax DAX disabled", "section 0xaef"] {
+            #expect(svg.contains(label), "the SVG shows \(label)")
+        }
+        #expect(r.html().contains("disabled (start_pad)"))
+    }
+
     @Test func sixTebibytesAndSixteenMebibytesAreBothWideEnoughToSee() {
         #expect(AddressMap.width(of: .tib(6)) < 600)
         #expect(AddressMap.width(of: .mib(16)) > 60)
