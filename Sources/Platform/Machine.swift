@@ -146,7 +146,7 @@ public struct Machine: Sendable {
                                       arch: arch, names: names, log: &host.log) {
             case .personality(let o): outcome = o
             case .failed(let e):
-                probeFailed(driver: names.driver, device: ns.dev, e.errno)
+                probeFailed(driver: names.driver, device: names.device, e.errno)
                 throw e
             case .raw(let reason):
                 // No usable block: the namespace attaches raw at offset 0.
@@ -155,8 +155,13 @@ public struct Machine: Sendable {
                 return
             }
         } else {
-            outcome = try PfnNamespace.enable(namespace: resource, settings: settings, onMedia: nil, behaviour: behaviour,
-                                              arch: arch, facts: facts, names: names, log: &host.log)
+            do {
+                outcome = try PfnNamespace.enable(namespace: resource, settings: settings, onMedia: nil, behaviour: behaviour,
+                                                  arch: arch, facts: facts, names: names, log: &host.log)
+            } catch {
+                probeFailed(driver: names.driver, device: names.device, error.errno)
+                throw error
+            }
         }
         // Written (or validated) before the mapping is attempted: it stays on media if that fails.
         result.infoBlock = outcome.block
