@@ -26,6 +26,12 @@ public enum NamespaceMode: String, Sendable, CaseIterable {
     }
 }
 
+/// What ndctl settles on for an accepted request.
+public struct NdctlCreatePlan: Hashable, Sendable {
+    public var size: ByteCount
+    public var align: ByteCount
+}
+
 /// ndctl's refusal of a `create-namespace` request: its stderr lines as printed (`error()`
 /// prefixes "Error: ") and its errno.
 public struct NdctlRefusal: Error, Hashable, Sendable, CustomStringConvertible {
@@ -64,7 +70,7 @@ public struct NdctlCreateRequest: Hashable, Sendable {
     /// The size and align ndctl settles on, or its refusal with its messages. `namespaceStart`
     /// is where the namespace will sit (for the 16 MiB dax alignment check).
     public func validate(region: Region, behaviour: KernelBehaviour, arch: ArchProfile,
-                         namespaceStart: PhysicalAddress? = nil, namespaceName: String = "namespace0.0") -> Result<(size: ByteCount, align: ByteCount), NdctlRefusal> {
+                         namespaceStart: PhysicalAddress? = nil, namespaceName: String = "namespace0.0") -> Result<NdctlCreatePlan, NdctlRefusal> {
         let cmd = "create namespace"
         let available = region.isLabelless ? region.range.size : region.largestFreeExtent
         let size = size ?? available
@@ -113,6 +119,6 @@ public struct NdctlCreateRequest: Hashable, Sendable {
         if mode.signature != nil, !force, let start = namespaceStart, !start.isAligned(to: .mib(16)) {
             return .failure(NdctlRefusal(errno: .EINVAL, lines: ["Error: \(namespaceName) misaligned to 16M, adjust region alignment and retry"]))
         }
-        return .success((size, align))
+        return .success(NdctlCreatePlan(size: size, align: align))
     }
 }
