@@ -9,17 +9,22 @@ import NDEmuCore
 @Suite struct CapacityFixtureTests {
     struct Entry: CustomStringConvertible, Sendable {
         let json: JSON
+        /// The folder holding the scenario (OracleFixtures, nfit/ or pending/).
+        let base: URL
         var description: String { "\(json["scenario"]?.stringValue ?? "?")/\(json["step"]?.stringValue ?? "?")/\(json["namespace"]?.stringValue ?? "?")" }
         func string(_ k: String) -> String? { json[k]?.stringValue }
         func uint(_ k: String) -> UInt64? { json[k]?.uint64Value }
         func requested(_ k: String) -> JSON? { json["requested"]?[k].flatMap { $0.isNull ? nil : $0 } }
     }
 
-    static let url = Fixtures.root.appendingPathComponent("capacity.json")
-    static let entries: [Entry] = {
-        guard let text = try? String(contentsOf: url, encoding: .utf8), let j = try? JSON(parsing: text) else { return [] }
-        return (j.arrayValue ?? []).map(Entry.init)
-    }()
+    /// capacity.json of the e820 captures, the labelled NFIT capture and the pending ones; entries
+    /// without a namespace address (a create ndctl refused before allocating) are left out.
+    static let entries: [Entry] = ["", "nfit", "pending"].flatMap { sub -> [Entry] in
+        let base = sub.isEmpty ? Fixtures.root : Fixtures.root.appendingPathComponent(sub)
+        guard let text = try? String(contentsOf: base.appendingPathComponent("capacity.json"), encoding: .utf8),
+              let j = try? JSON(parsing: text) else { return [] }
+        return (j.arrayValue ?? []).map { Entry(json: $0, base: base) }.filter { $0.string("start") != nil }
+    }
 
     static let kernel = KernelBehaviour(KernelVersion(6, 1))
     static let arch = ArchProfile.x86_64
@@ -47,9 +52,25 @@ import NDEmuCore
         let listedAlign = entry.uint("align").map { ByteCount($0) }
         let requestedAlign = entry.requested("align")?.uint64Value.map { ByteCount($0) }
         let sector = ByteCount(entry.requested("sector_size")?.uint64Value ?? 4096)
+        // The QEMU NFIT guest's DIMMs carry ndctl's default v1.1 labels; the rest is e820 PMEM.
+        let labels: RegionLabels = entry.string("scenario")?.hasPrefix("nfit") == true ? .v1_1 : .none
+
+        if tool == "infoblock" {
+            // A block written elsewhere (e.g. by 5.2) put on the raw namespace, then enabled.
+            let scenario = entry.base.appendingPathComponent(try #require(entry.string("scenario")))
+            let step = try #require(entry.string("step"))
+            let folders = try FileManager.default.contentsOfDirectory(atPath: scenario.path)
+            let blockFolder = try #require(folders.first { $0.hasSuffix("-infoblock-" + step.dropFirst(3)) }, "no block for \(entry)")
+            let media = try [UInt8](Data(contentsOf: scenario.appendingPathComponent(blockFolder).appendingPathComponent("infoblock.bin")))
+            let check = NamespaceCheck.run(namespace: ns, block: Array(media.prefix(4096)), behaviour: Self.kernel, arch: Self.arch)
+            #expect(check.status == (ok ? .enabled : .failed), "\(entry)")
+            #expect(entry.uint("usable_size") == check.outcome?.usableSize.rawValue, "\(entry)")
+            #expect(entry.string("resource") == check.outcome.map { "0x" + String($0.dataRange.start.rawValue, radix: 16) }, "\(entry)")
+            return
+        }
 
         if tool == "ndctl" {
-            let region = Region(name: entry.string("region") ?? "region0", range: ns.range, labels: .none,
+            let region = Region(name: entry.string("region") ?? "region0", range: ns.range, labels: labels,
                                 alignOverride: entry.uint("region_align").map { ByteCount($0) })
             let request = NdctlCreateRequest(mode: mode, size: nil, align: requestedAlign)
             let verdict = request.validate(region: region, behaviour: Self.kernel, arch: Self.arch, namespaceStart: start, namespaceName: nsName)
@@ -72,11 +93,11 @@ import NDEmuCore
         do {
             switch mode {
             case .raw:
-                let r = try RawNamespace.probe(namespace: ns, pageMapped: true, behaviour: Self.kernel, arch: Self.arch, log: &log)
+                let r = try RawNamespace.probe(namespace: ns, pageMapped: labels == .none, behaviour: Self.kernel, arch: Self.arch, log: &log)
                 #expect(ok, "ndemu enabled raw \(entry)")
                 #expect(entry.uint("usable_size") == r.size.rawValue, "\(entry)")
             case .sector:
-                let btt = try BTTLayout(capacity: size, sectorSize: sector, version: .v1_1, namespaceName: nsName)
+                let btt = try BTTLayout(capacity: size, sectorSize: sector, version: BTTLayout.version(for: labels), namespaceName: nsName)
                 #expect(ok, "ndemu enabled sector \(entry)")
                 #expect(entry.uint("usable_size") == btt.usableSize.rawValue, "\(entry)")
             case .fsdax, .devdax:
