@@ -76,6 +76,11 @@ public struct E820Entry: Hashable, Sendable, CustomStringConvertible {
 /// The firmware memory map (`e820_table`): sorted, non-overlapping entries.
 public struct FirmwareMap: Hashable, Sendable {
     public internal(set) var entries: [E820Entry]
+    /// Whether adjacent "Persistent Memory (legacy)" and "Soft Reserved" entries merge into one
+    /// when the table is sanitized: they did before 5.5 (`e820_nomerge()`,
+    /// `KernelChange.e820KeepsPersistentApart`); from 5.5 each `memmap=nn!ss` stays its own entry,
+    /// and so its own resource and region. Defaults to the modern rule.
+    public var mergesPersistentEntries = false
 
     /// A map as firmware reports it. Overlapping entries are refused (real firmware maps are
     /// sanitized by the kernel, but an overlap in a user's description is a mistake);
@@ -85,7 +90,7 @@ public struct FirmwareMap: Hashable, Sendable {
         for (a, b) in zip(sorted, sorted.dropFirst()) where a.range.overlaps(b.range) {
             throw InputError(input, "firmware ranges overlap: \(a.type.iomemName) \(a.range) and \(b.type.iomemName) \(b.range)")
         }
-        self.entries = Self.merged(sorted)
+        self.entries = Self.merged(sorted, unmergeable: [.pram, .softReserved])
     }
 
     init(sanitizedEntries: [E820Entry]) { self.entries = sanitizedEntries }
@@ -101,7 +106,7 @@ public struct FirmwareMap: Hashable, Sendable {
     /// carves its range out of RAM (1), splitting it, and reserved (2) beats RAM too.
     public mutating func add(_ range: AddressRange, _ type: E820Type) {
         guard !range.isEmpty else { return }
-        entries = Self.sanitize(entries + [E820Entry(range, type)])
+        entries = Self.sanitize(entries + [E820Entry(range, type)], unmergeable: unmergeable)
     }
 
     /// `e820__range_remove(start, size, old_type, check_type)`: drops the part of every entry
@@ -113,7 +118,7 @@ public struct FirmwareMap: Hashable, Sendable {
             if let below = AddressRange(start: e.range.start, end: cut.start), !below.isEmpty { out.append(E820Entry(below, e.type)) }
             if let above = AddressRange(start: cut.end, end: e.range.end), !above.isEmpty { out.append(E820Entry(above, e.type)) }
         }
-        entries = Self.merged(out.sorted { $0.range.start < $1.range.start })
+        entries = Self.merged(out.sorted { $0.range.start < $1.range.start }, unmergeable: unmergeable)
     }
 
     /// `e820__range_update(start, size, old_type, new_type)`: the part of every `old` entry
@@ -126,12 +131,16 @@ public struct FirmwareMap: Hashable, Sendable {
             out.append(E820Entry(cut, new))
             if let above = AddressRange(start: cut.end, end: e.range.end), !above.isEmpty { out.append(E820Entry(above, e.type)) }
         }
-        entries = Self.merged(out.sorted { $0.range.start < $1.range.start })
+        entries = Self.merged(out.sorted { $0.range.start < $1.range.start }, unmergeable: unmergeable)
     }
 
+    /// The types `e820_nomerge()` keeps apart in this era.
+    var unmergeable: Set<E820Type> { mergesPersistentEntries ? [] : [.pram, .softReserved] }
+
     /// `e820__update_table()`: resolve overlaps (largest type wins) and merge adjacent entries
-    /// of the same type.
-    static func sanitize(_ input: [E820Entry]) -> [E820Entry] {
+    /// of the same type, except `unmergeable` ones, which also start a new entry at every
+    /// boundary of any input entry inside them (the kernel starts one at each change point).
+    static func sanitize(_ input: [E820Entry], unmergeable: Set<E820Type>) -> [E820Entry] {
         var points = Set<PhysicalAddress>()
         for e in input { points.insert(e.range.start); points.insert(e.range.end) }
         let sortedPoints = points.sorted()
@@ -142,14 +151,14 @@ public struct FirmwareMap: Hashable, Sendable {
             guard let type = covering.map(\.type).max(by: { $0.rawValue < $1.rawValue }) else { continue }
             out.append(E820Entry(piece, type))
         }
-        return merged(out)
+        return merged(out, unmergeable: unmergeable)
     }
 
-    /// Adjacent entries of one type become one.
-    static func merged(_ sorted: [E820Entry]) -> [E820Entry] {
+    /// Adjacent entries of one type become one, except `unmergeable` types.
+    static func merged(_ sorted: [E820Entry], unmergeable: Set<E820Type>) -> [E820Entry] {
         var out: [E820Entry] = []
         for e in sorted {
-            if let l = out.last, l.type == e.type, l.range.end == e.range.start,
+            if let l = out.last, l.type == e.type, !unmergeable.contains(e.type), l.range.end == e.range.start,
                let joined = AddressRange(start: l.range.start, end: e.range.end) {
                 out[out.count - 1] = E820Entry(joined, e.type)
             } else {
@@ -181,7 +190,7 @@ extension FirmwareMap {
         var map = self
         if let firstPage = AddressRange(start: .zero, size: ByteCount(4096)) { map.update(firstPage, from: .ram, to: .reserved) }
         if let bios = AddressRange(start: PhysicalAddress(0xa_0000), end: PhysicalAddress(0x10_0000)) { map.remove(bios, type: .ram) }
-        map.entries = Self.sanitize(map.entries)
+        map.entries = Self.sanitize(map.entries, unmergeable: map.unmergeable)
         return map
     }
 }

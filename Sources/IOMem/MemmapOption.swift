@@ -154,12 +154,17 @@ extension FirmwareMap {
     /// Refused, naming the option as written: a persistent, reserved or ACPI range that ends past
     /// the end of memory (the last RAM or PMEM entry), and a persistent range over a hole in the
     /// map. The kernel would accept both, but no memory backs them.
-    public func applying(_ commandLine: KernelCommandLine, log: inout KernelLog,
+    ///
+    /// As the kernel does, the options are applied to the raw table (`e820__range_add()` appends)
+    /// and the table is sanitized once at the end, with `behaviour`'s merge rule.
+    public func applying(_ commandLine: KernelCommandLine, behaviour: KernelBehaviour? = nil, log: inout KernelLog,
                          input: String = "kernel command line") throws(InputError) -> FirmwareMap {
-        guard !commandLine.memmap.isEmpty else { return self }
+        var base = self
+        if let b = behaviour { base.mergesPersistentEntries = !b.has(.e820KeepsPersistentApart) }
+        guard !commandLine.memmap.isEmpty else { return base }
         let backing: Set<E820Type> = [.ram, .reservedKern, .pmem, .pram]
         let memoryEnd = entries.filter { backing.contains($0.type) }.map(\.range.end).max() ?? .zero
-        var map = self
+        var map = base
         for (option, text) in zip(commandLine.memmap, commandLine.memmapTexts) {
             func checkBacked(_ r: AddressRange, holes: Bool) throws(InputError) {
                 if r.end > memoryEnd {
@@ -167,23 +172,24 @@ extension FirmwareMap {
                 }
                 guard holes else { return }
                 var cursor = r.start
-                for e in map.entries where backing.contains(e.type) && e.range.overlaps(r) {
+                let sorted = map.entries.sorted { $0.range.start < $1.range.start }
+                for e in sorted where backing.contains(e.type) && e.range.overlaps(r) {
                     if e.range.start > cursor { break }
                     cursor = Swift.max(cursor, e.range.end)
                 }
-                if cursor < r.end, let hole = AddressRange(start: cursor, end: Swift.min(r.end, map.entries.first { $0.range.start > cursor && backing.contains($0.type) }?.range.start ?? r.end)) {
+                if cursor < r.end, let hole = AddressRange(start: cursor, end: Swift.min(r.end, sorted.first { $0.range.start > cursor && backing.contains($0.type) }?.range.start ?? r.end)) {
                     throw InputError(input, "'memmap=\(text)' covers \(hole), a hole in the firmware map that no RAM backs; the kernel would accept it, but no memory backs it")
                 }
             }
             switch option {
             case .exactmap: map.entries = []
-            case .ram(let r): map.add(r, .ram)
-            case .acpi(let r): try checkBacked(r, holes: false); map.add(r, .acpi)
-            case .reserved(let r): try checkBacked(r, holes: false); map.add(r, .reserved)
-            case .persistent(let r): try checkBacked(r, holes: true); map.add(r, .pram)
+            case .ram(let r): map.entries.append(E820Entry(r, .ram))
+            case .acpi(let r): try checkBacked(r, holes: false); map.entries.append(E820Entry(r, .acpi))
+            case .reserved(let r): try checkBacked(r, holes: false); map.entries.append(E820Entry(r, .reserved))
+            case .persistent(let r): try checkBacked(r, holes: true); map.entries.append(E820Entry(r, .pram))
             case .retype(let r, let from, let to):
                 if let f = from, let t = to { map.update(r, from: f, to: t) }
-                else if let t = to { map.add(r, t) }
+                else if let t = to { map.entries.append(E820Entry(r, t)) }
                 else { map.remove(r, type: from) }
             case .limit(let n):
                 if let r = AddressRange(start: PhysicalAddress(n.rawValue), end: PhysicalAddress(UInt64.max)) {
@@ -191,7 +197,7 @@ extension FirmwareMap {
                 }
             }
         }
-        map.entries = Self.sanitize(map.entries)
+        map.entries = Self.sanitize(map.entries, unmergeable: map.unmergeable)
         log.info("user-defined physical RAM map:")
         for e in map.entries { log.info("user: \(e.range.paddedHexString) \(e.type.e820PrintName)") }
         return map

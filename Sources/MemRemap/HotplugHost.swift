@@ -21,7 +21,7 @@ public struct HotplugHost: Sendable {
     public init(firmware: FirmwareMap, commandLine: KernelCommandLine? = nil, arch: ArchProfile,
                 behaviour: KernelBehaviour, input: String = "kernel command line") throws(InputError) {
         var log = KernelLog()
-        var map = try commandLine.map { c throws(InputError) in try firmware.applying(c, log: &log, input: input) } ?? firmware
+        var map = try commandLine.map { c throws(InputError) in try firmware.applying(c, behaviour: behaviour, log: &log, input: input) } ?? firmware
         if arch.family == .x86_64 { map = map.trimmingBIOSRange() }
         if let beyond = map.entries.last(where: { $0.range.end > arch.physicalLimit }) {
             throw InputError(input, "\(beyond.type.iomemName) \(beyond.range) ends past the \(arch.maxPhysmemBits)-bit physical address space of \(arch)")

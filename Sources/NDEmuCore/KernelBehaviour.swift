@@ -29,6 +29,7 @@ public enum KernelChange: String, CaseIterable, Sendable {
     case pgmapTypeGeneric
     case memremapRangeMessage
     case regionIntersectsChildren
+    case e820KeepsPersistentApart
     // MARK: drivers/nvdimm
     case alignedEndTruncation
     case padAgainstNeighbourRegions
@@ -52,6 +53,7 @@ public enum KernelChange: String, CaseIterable, Sendable {
         case .padAgainstNeighbourRegions: KernelVersion(5, 0)
         case .subsectionHotplug, .sectionIsEarlyFlag, .stopSectionPadding, .infoBlockZeroFields: KernelVersion(5, 3)
         case .infoBlockPageSizes, .probeEOPNOTSUPPIsFinal: KernelVersion(5, 4)
+        case .e820KeepsPersistentApart: KernelVersion(5, 5)
         case .addressableCheck, .memremapPagesSplit, .hotplugLoopByPFN: KernelVersion(5, 5)
         case .mhpRangeAllowed: KernelVersion(5, 11)
         case .bootUsageKeptByPageReserved: KernelVersion(5, 6)
@@ -107,6 +109,7 @@ public enum KernelChange: String, CaseIterable, Sendable {
         case .preventZeroSizedPfn: "nd_pfn_init refuses dataoff ≥ size − end_trunc; validate checks 'bad offset with small namespace'"
         case .usageRCUHead: "mem_section_usage gains an rcu_head (56 bytes on x86_64)"
         case .regionIntersectsChildren: "region_intersects() looks at child resources too"
+        case .e820KeepsPersistentApart: "e820 keeps adjacent PRAM (memmap=nn!ss) and Soft Reserved entries apart (e820_nomerge): one resource, one region each"
         }
     }
 
@@ -143,6 +146,7 @@ public enum KernelChange: String, CaseIterable, Sendable {
         case .misalignedWarnHexPrefix: "mm/memory_hotplug: Fix format string in __add_pages warning (Rick Wertenbroek)"
         case .preventZeroSizedPfn: "nvdimm/pfn_dev: Prevent the creation of zero-sized namespaces"
         case .usageRCUHead: "mm/sparsemem: fix race in accessing memory_section->usage (Charan Teja Kalla)"
+        case .e820KeepsPersistentApart: "262b45ae3ab4 x86/efi: EFI soft reservation to E820 enumeration (Dan Williams)"
         case .regionIntersectsChildren: "resource: fix region_intersects() vs add_memory_driver_managed()"
         }
     }

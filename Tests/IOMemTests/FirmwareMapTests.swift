@@ -45,6 +45,18 @@ struct FirmwareMapTests {
         #expect(map.ranges(of: .ram).count == 5)
     }
 
+    /// Two adjacent `memmap=nn!ss` ranges: one entry (one resource) before 5.5, two from 5.5
+    /// (`e820_nomerge()`; the 6.1 capture pending/pmem-pmem-one-section shows two).
+    @Test(arguments: [(KernelVersion(5, 4), 1), (KernelVersion(5, 5), 2), (KernelVersion(6, 1), 2)])
+    func adjacentPersistentRanges(version: KernelVersion, entries: Int) throws {
+        var log = KernelLog()
+        let map = try Self.firmware.applying(KernelCommandLine(parsing: "memmap=64M!0x104000000 memmap=64M!0x108000000"),
+                                             behaviour: KernelBehaviour(version), log: &log)
+        #expect(map.ranges(of: .pram).count == entries)
+        #expect(map.resourceTree.topLevel.filter { $0.name == "Persistent Memory (legacy)" }.count == entries)
+        #expect(log.lines.filter { $0.hasSuffix("persistent (type 12)") }.count == entries)
+    }
+
     @Test func reservedAndRAMForms() throws {
         var log = KernelLog()
         let map = try Self.firmware.applying(KernelCommandLine(parsing: "memmap=64M$0x100000000 memmap=1G@16G"), log: &log)

@@ -15,7 +15,9 @@ struct OracleZoneDeviceTests {
         .appendingPathComponent("OracleFixtures")
 
     static var scenarios: [String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
+        let top = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
+        let pending = ((try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("pending").path)) ?? []).map { "pending/" + $0 }
+        let names = top + pending
         return names.filter { FileManager.default.fileExists(atPath: root.appendingPathComponent("\($0)/01-boot/zoneinfo-device.txt").path) }.sorted()
     }
 
