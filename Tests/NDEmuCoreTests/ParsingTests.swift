@@ -34,9 +34,20 @@ import Testing
 @Suite struct SizeFormattingTests {
     @Test(arguments: [
         (UInt64(263_176_372_224), "245.10 GiB (263.18 GB)"), (132 << 20, "132.00 MiB (138.41 MB)"),
-        (126 << 20, "126.00 MiB (132.12 MB)"), (512, "512"), (249 << 30, "249.00 GiB (267.36 GB)"),
+        (126 << 20, "126.00 MiB (132.12 MB)"), (249 << 30, "249.00 GiB (267.36 GB)"),
+        // ndctl 76.1 printed these itself (ndctl list -u on the fixture trees and the research listing):
+        (2_144_309_248, "2044.97 MiB (2144.31 MB)"), (4_225_761_280, "3.94 GiB (4.23 GB)"),
+        (6_339_690_496, "5.90 GiB (6.34 GB)"), (16_777_216, "16.00 MiB (16.78 MB)"), (2 << 30, "2.00 GiB (2.15 GB)"),
+        // display_size()'s thresholds: bytes below 5000 KiB, TiB from 2 TiB
+        (5_119_999, "5119999"), (5_120_000, "4.88 MiB (5.12 MB)"), (6 << 40, "6.00 TiB (6.60 TB)"),
     ])
     func printsLikeNdctl(bytes: UInt64, text: String) {
+        #expect(ByteCount(bytes).ndctlHumanDescription == text)
+    }
+
+    @Test(arguments: [(UInt64(4 << 20), "4.00 MiB (4.19 MB)"), (32 << 10, "32.00 KiB (32.77 KB)"), (1000, "1000"),
+                      (2_144_309_248, "2044.97 MiB (2144.31 MB)")])
+    func smallSizesKeepAUnitForPeople(bytes: UInt64, text: String) {
         #expect(ByteCount(bytes).humanDescription == text)
     }
 }
