@@ -46,7 +46,7 @@ struct FirmwareMapTests {
     }
 
     /// Two adjacent `memmap=nn!ss` ranges: one entry (one resource) before 5.5, two from 5.5
-    /// (`e820_nomerge()`; the 6.1 capture pending/pmem-pmem-one-section shows two).
+    /// (`e820_nomerge()`; the 6.1 capture pmem-pmem-one-section shows two).
     @Test(arguments: [(KernelVersion(5, 4), 1), (KernelVersion(5, 5), 2), (KernelVersion(6, 1), 2)])
     func adjacentPersistentRanges(version: KernelVersion, entries: Int) throws {
         var log = KernelLog()

