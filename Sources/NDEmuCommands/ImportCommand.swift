@@ -36,10 +36,7 @@ struct ImportOptions: ParsableArguments {
 
     /// The text of `path`, or an error naming it.
     static func read(_ path: String, flag: String) throws(InputError) -> String {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw InputError(path, "cannot read \(flag) file")
-        }
-        return String(decoding: data, as: UTF8.self)
+        try TextFile.read(path, what: "\(flag) file")
     }
 }
 

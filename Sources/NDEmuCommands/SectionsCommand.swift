@@ -180,10 +180,7 @@ struct SectionOp: Hashable, Sendable {
     }
 
     static func parseFile(_ path: String) throws(InputError) -> [SectionOp] {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw InputError("--ops", "cannot read '\(path)'")
-        }
-        return try parse(text, file: path)
+        try parse(TextFile.read(path, what: "--ops file"), file: path)
     }
 }
 

@@ -4,13 +4,7 @@ import NDEmuCore
 extension Layout {
     /// Reads a layout file. Errors name the file, the entry and the rule.
     public init(contentsOfFile path: String) throws(InputError) {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw InputError(path, "cannot read the layout file (missing or unreadable)")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw InputError(path, "the layout file is not UTF-8 text")
-        }
-        try self.init(parsing: text, source: path)
+        try self.init(parsing: TextFile.read(path, what: "layout file"), source: path)
     }
 
     /// Parses layout JSON (README "Layout files"). Unknown keys are errors: a misspelt
