@@ -76,12 +76,13 @@ public enum PfnInit {
             guard let body = size.subtracting(pad)?.subtracting(reserve) else {
                 log.err(unable); throw KernelError(.ENXIO, unable)
             }
-            var estimate = body.pages(pageShift: arch.pageShift)
-            if behaviour.has(.padAgainstNeighbourRegions) {
-                // PFN_SECTION_ALIGN_UP: whole sections of pages.
-                let per = arch.pagesPerSection.rawValue
-                estimate = PageCount((estimate.rawValue + per - 1) / per * per)
-            }
+            // PFN_SECTION_ALIGN_UP: the memmap is sized for whole sections of pages. Every modelled
+            // legacy kernel (4.15+) rounds: 4.1x-era copies of nd_pfn_init() already do, and the E3
+            // report (ndctl#76, RAM-only trimming) has namespace0.0 mapping an aligned window of
+            // 2016 sections, which only a section-rounded altmap can feed.
+            let per = arch.pagesPerSection.rawValue
+            let raw = body.pages(pageShift: arch.pageShift).rawValue
+            let estimate = PageCount((raw + per - 1) / per * per)
             let dataEnd: PhysicalAddress?
             switch settings.mode {
             case .pmem:

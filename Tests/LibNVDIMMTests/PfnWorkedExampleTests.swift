@@ -124,6 +124,19 @@ import NDEmuCore
         #expect(log.lines == ["nd_pmem pfn0.0: namespace0.0 alignment collision, truncate 67108864 bytes"])
     }
 
+    /// ndctl#76 (RAM-only trimming, before 5.0): namespace0.0 gets start_pad 64 MiB against the RAM
+    /// below it and no end_trunc (its neighbour is PMEM, invisible to the trimming); its memmap is
+    /// estimated in whole sections, so the data starts after 2016 sections' worth of struct pages.
+    @Test func e3Namespace0RAMOnlyTrimmingBefore50() throws {
+        var facts = Self.e3RAM
+        facts.otherRegions = [Self.region1]
+        var log = KernelLog()
+        let o = try Self.enable(Self.region0, kernel: "4.19", facts: facts, log: &log)
+        #expect(o.block.startPad == .mib(64) && o.block.endTrunc == .zero)
+        // (252 GiB − 64 MiB − 8 KiB) of pages rounds up to 2016 sections: 4032 MiB of struct pages.
+        #expect(o.block.dataOffset == .mib(4034))
+    }
+
     @Test func e3SubsectionEra() throws {
         var facts = Self.e3RAM
         facts.otherRegions = [Self.region1]
