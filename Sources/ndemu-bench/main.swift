@@ -21,18 +21,6 @@ import Glibc
 enum Workload: String, CaseIterable { case random, sparse52 }
 enum Implementation: String, CaseIterable { case swift, c }
 
-struct SplitMix64 {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9e3779b97f4a7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58476d1ce4e5b9
-        z = (z ^ (z >> 27)) &* 0x94d049bb133111eb
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: UInt64) -> UInt64 { next() % n }
-}
-
 func arch(_ w: Workload) -> ArchProfile {
     let b = KernelBehaviour(KernelVersion(6, 1))
     return (try? ArchProfile(name: w == .random ? "x86_64" : "x86_64-la57", behaviour: b)) ?? .x86_64
@@ -42,7 +30,7 @@ func arch(_ w: Workload) -> ArchProfile {
 func operations(_ w: Workload, count: Int, spaceBytes: UInt64) -> (ops: [cb_op], repeats: Int) {
     switch w {
     case .random:
-        var rng = SplitMix64(state: 20191101)
+        var rng = SplitMix64(seed: 20191101)
         let unit: UInt64 = 512                       // 2 MiB in 4K pages
         let space: UInt64 = spaceBytes >> 12         // 64 TiB in pages (--space to change)
         var ops: [cb_op] = []

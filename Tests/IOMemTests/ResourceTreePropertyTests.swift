@@ -14,7 +14,7 @@ struct ResourceTreePropertyTests {
     /// overlaps an earlier successful one; the tree always renders and parses back to itself;
     /// releasing every claim, in any order, restores the tree exactly.
     @Test func claimsAndReleases() {
-        var g = SplitMix(0x6e64_656d_696f_6d31)
+        var g = SplitMix64(seed: 0x6e64_656d_696f_6d31)
         for _ in 0..<300 {
             let claims = (0..<Int.random(in: 1...24, using: &g)).map { _ in (Int.random(in: 0...63, using: &g), Int.random(in: 1...12, using: &g)) }
             var tree = Self.base
@@ -32,18 +32,5 @@ struct ResourceTreePropertyTests {
             for r in held.shuffled(using: &g) { #expect(tree.release(r) != nil) }
             #expect(tree == Self.base)
         }
-    }
-}
-
-/// SplitMix64: a small deterministic generator, so the property cases are the same every run.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(_ seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
     }
 }

@@ -15,7 +15,7 @@ struct MemremapPropertyTests {
         let pram = r(0x2_0000_0000, 0x2_fbff_ffff)
         let boot = try seedHost(version)
         let bootSections = boot.sections(touching: r(0x1_0000_0000, 0x3_ffff_ffff))
-        var g = SplitMix64(0x6d65_6d72_656d_6170)
+        var g = SplitMix64(seed: 0x6d65_6d72_656d_6170)
         for _ in 0..<40 {
             let picks = (0..<Int.random(in: 1...6, using: &g)).map { _ in (Int.random(in: 0...2015, using: &g), Int.random(in: 1...96, using: &g)) }
             var h = boot
@@ -41,18 +41,5 @@ struct MemremapPropertyTests {
                 #expect(a.flags.subtracting(.taintZoneDevice) == b.flags)
             }
         }
-    }
-}
-
-/// SplitMix64: a small deterministic generator, so the property cases are the same every run.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(_ seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
     }
 }
